@@ -1,0 +1,42 @@
+# `make run`: environment, embedded SQLite database with the demo network, server on 127.0.0.1:5000.
+# `make test`: the whole suite (SQLite; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test venv translations messages system-deps-run system-deps-test clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+translations: venv
+	@$(BIN)/pybabel compile -q -d tenant_app/translations
+
+# After changing user-facing strings: refresh the catalog, then add the English in messages.po.
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o tenant_app/translations/messages.pot .
+	$(BIN)/pybabel update -i tenant_app/translations/messages.pot -d tenant_app/translations --no-fuzzy-matching
+
+system-deps-run:
+	@scripts/system-deps.sh run
+
+system-deps-test:
+	@scripts/system-deps.sh test
+
+run: venv translations system-deps-run
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo seed
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: venv translations system-deps-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) instance build *.egg-info

@@ -1,0 +1,19 @@
+"""Blueprints: auth and main (shared), and one per party."""
+
+
+def register_all(app):
+    from .auth import bp as auth
+    from .bodybuilder import bp as bodybuilder
+    from .dealer import bp as dealer
+    from .main import bp as main
+    from .manufacturer import bp as manufacturer
+    from .org import bp as org
+    from .service import bp as service
+
+    app.register_blueprint(main)
+    app.register_blueprint(auth)
+    app.register_blueprint(manufacturer, url_prefix="/m")
+    app.register_blueprint(dealer, url_prefix="/d")
+    app.register_blueprint(bodybuilder, url_prefix="/b")
+    app.register_blueprint(service, url_prefix="/s")
+    app.register_blueprint(org, url_prefix="/org")

@@ -1,0 +1,3 @@
+from ..party import party_blueprint
+
+bp = party_blueprint("dealer", __name__)

@@ -1,0 +1,5 @@
+from ..party import party_blueprint
+
+bp = party_blueprint("manufacturer", __name__, with_home=False)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,31 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+PHONE = Regexp(r"^[0-9 +\-]{0,20}$", message=_l("电话只能包含数字、空格、+ 和 -。"))
+
+
+class OrgForm(FlaskForm):
+    kind = SelectField(_l("类型"), choices=[("dealer", _l("经销商")), ("bodybuilder", _l("改装厂")),
+                                            ("service", _l("服务商"))])
+    code = StringField(_l("机构代码"), validators=[
+        DataRequired(_l("请输入机构代码。")), Length(max=32),
+        Regexp(r"^[A-Za-z0-9\-_]+$", message=_l("机构代码只能包含字母、数字、- 和 _。"))])
+    name = StringField(_l("名称"), validators=[DataRequired(_l("请输入名称。")), Length(max=120)])
+    province = StringField(_l("省份"), validators=[DataRequired(_l("请输入省份。")), Length(max=32)])
+    city = StringField(_l("城市"), validators=[Optional(), Length(max=32)])
+    address = StringField(_l("地址"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("电话"), validators=[Optional(), PHONE])
+
+
+class UserForm(FlaskForm):
+    org_id = SelectField(_l("所属机构"), coerce=int)
+    username = StringField(_l("用户名"), validators=[
+        DataRequired(_l("请输入用户名。")), Length(min=3, max=64),
+        Regexp(r"^[A-Za-z0-9._\-]+$", message=_l("用户名只能包含字母、数字、. _ -。"))])
+    name = StringField(_l("姓名"), validators=[DataRequired(_l("请输入姓名。")), Length(max=64)])
+    roles = SelectMultipleField(_l("角色"), validators=[DataRequired(_l("请至少选择一个角色。"))])
+    phone = StringField(_l("手机"), validators=[Optional(), PHONE])
+    email = EmailField(_l("邮箱"), validators=[Optional(), Email(_l("邮箱格式不正确。"))])
+    regions = StringField(_l("督导区域（省份，逗号分隔；留空为全部）"), validators=[Optional(), Length(max=200)])

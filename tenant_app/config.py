@@ -1,0 +1,57 @@
+"""Settings from the environment, with embedded defaults for `make run`."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment; in the embedded set-up a generated one
+    kept in instance/ so sessions survive restarts and no secret is in the repo."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    if os.environ.get("APP_ENV") == "production":
+        raise RuntimeError("SECRET_KEY must be set when APP_ENV=production")
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    env = os.environ.get
+    production = env("APP_ENV") == "production"
+    database_url = env("DATABASE_URL") or f"sqlite:///{instance / 'tenant.db'}"
+    return {
+        "PRODUCTION": production,
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # Migrations run as the owner role; the app connects as a role that owns nothing.
+        "MIGRATION_DATABASE_URL": env("MIGRATION_DATABASE_URL") or database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env("REDIS_URL") or None,
+        "BOOTSTRAP_SERVE_LOCAL": True,  # no CDN: the app runs on closed intranets
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": {"zh_CN": "中文", "en": "English"},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,  # Flask-Login leaves it False by default
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(env("REMEMBER_DAYS", "14"))),
+        "SESSION_IDLE": timedelta(minutes=int(env("SESSION_IDLE_MINUTES", "30"))),
+        "SESSION_ABSOLUTE": timedelta(hours=int(env("SESSION_ABSOLUTE_HOURS", "12"))),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env("SESSION_ABSOLUTE_HOURS", "12"))),
+        "LOGIN_RATE_LIMIT": env("LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_STORAGE_URI": env("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # the session's own timeouts bound the token
+        # Views must call authorize(); checked after each request outside production.
+        "VERIFY_AUTHORIZED": not production,
+        "PAGE_SIZE": 50,
+    }

@@ -1,0 +1,32 @@
+from sqlalchemy import or_
+
+from ..models import Organisation
+from .base import Policy, in_regions, is_maker, is_network_admin
+
+
+class OrganisationPolicy(Policy):
+    model = Organisation
+
+    def can_view(self, user, org):
+        if isinstance(org, type):
+            return is_maker(user)
+        return org.id == user.org_id or (is_maker(user) and in_regions(user, org))
+
+    def can_list(self, user, _):
+        return is_maker(user)
+
+    def can_create(self, user, _):
+        return is_network_admin(user)
+
+    def can_edit(self, user, org):
+        return is_network_admin(user)
+
+    def can_suspend(self, user, org):
+        return is_network_admin(user) and org.kind != "manufacturer"
+
+    def scope(self, user, stmt):
+        if not is_maker(user):
+            return stmt.where(Organisation.id == user.org_id)
+        if user.regions and not user.has_role("network_admin"):
+            return stmt.where(or_(Organisation.province.in_(user.regions), Organisation.kind == "manufacturer"))
+        return stmt

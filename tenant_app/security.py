@@ -1,0 +1,108 @@
+"""Request-level security: who is logged in (and in which network), timeouts,
+login required by default, the authorize() check, and security headers."""
+from __future__ import annotations
+
+import hmac
+import time
+
+from flask import current_app, flash, g, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .extensions import db, login_manager
+from .services.audit import set_actor
+from .tenancy import use_network
+
+
+def public(view):
+    """Mark a view that needs no login and no authorize() call."""
+    view.is_public = True
+    return view
+
+
+def _is_public(endpoint: str | None) -> bool:
+    if endpoint is None or endpoint == "static" or endpoint.endswith(".static"):
+        return True
+    view = current_app.view_functions.get(endpoint)
+    return bool(getattr(view, "is_public", False))
+
+
+@login_manager.user_loader
+def load_user(ident: str):
+    """The id is network:user:token; a rotated token (password change, suspension) fails."""
+    from .models import User
+
+    try:
+        network_id, user_id, token = ident.split(":", 2)
+        network_id, user_id = int(network_id), int(user_id)
+    except ValueError:
+        return None
+    use_network(db.session, network_id)
+    user = db.session.get(User, user_id)
+    if user is None or not hmac.compare_digest(user.session_token, token) or not user.is_active:
+        use_network(db.session, None)
+        return None
+    return user
+
+
+def _timed_out() -> bool:
+    now = time.time()
+    started = session.setdefault("started", now)
+    seen = session.get("seen", now)
+    idle = current_app.config["SESSION_IDLE"].total_seconds()
+    absolute = current_app.config["SESSION_ABSOLUTE"].total_seconds()
+    if now - seen > idle or now - started > absolute:
+        return True
+    session["seen"] = now
+    return False
+
+
+def _before_request():
+    g.authorized = False
+    db.session.info["actor"] = {"ip": request.remote_addr or ""}
+    user = current_user
+    if user.is_authenticated:
+        use_network(db.session, user.network_id)
+        set_actor(db.session, user, ip=request.remote_addr or "")
+        if _timed_out():
+            g.authorized = True  # a redirect of our own, not a view
+            # Only the session ends: a remember-me cookie, if any, opens a fresh one.
+            session.clear()
+            flash(_l("会话已超时，请重新登录。"), "warning")
+            return redirect(url_for("auth.login", next=request.full_path))
+        if user.must_change_password and request.endpoint not in ("auth.password", "auth.logout") \
+                and not _is_public(request.endpoint):
+            g.authorized = True
+            flash(_l("请先修改初始密码。"), "warning")
+            return redirect(url_for("auth.password"))
+    elif not _is_public(request.endpoint):
+        g.authorized = True
+        return login_manager.unauthorized()
+
+
+def _after_request(response):
+    h = response.headers
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    h.setdefault("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                 "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+    if current_app.config["PRODUCTION"]:
+        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if current_user.is_authenticated:
+        h.setdefault("Cache-Control", "no-store")
+    if (current_app.config["VERIFY_AUTHORIZED"] and response.status_code < 400
+            and not _is_public(request.endpoint) and not g.get("authorized")):
+        raise RuntimeError(f"view {request.endpoint} did not call authorize()")
+    return response
+
+
+def init_app(app):
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("请先登录。")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.before_request(_before_request)
+    app.after_request(_after_request)

@@ -1,0 +1,1 @@
+"""Domain operations shared by views, jobs and the CLI."""

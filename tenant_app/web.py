@@ -1,0 +1,77 @@
+"""Presentation helpers shared by every blueprint: language, template globals, error pages."""
+from __future__ import annotations
+
+from flask import current_app, render_template, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .extensions import db
+from .models import ROLES, AuditEntry, Network, Organisation, User
+from .policies import can
+from .services.privacy import mask_phone
+
+ORG_KIND_LABELS = {
+    "manufacturer": _l("主机厂"),
+    "dealer": _l("经销商"),
+    "bodybuilder": _l("改装厂"),
+    "service": _l("服务商"),
+}
+STATUS_LABELS = {"active": _l("正常"), "suspended": _l("已停用")}
+PARTY_HOME = {
+    "manufacturer": "manufacturer.home",
+    "dealer": "dealer.home",
+    "bodybuilder": "bodybuilder.home",
+    "service": "service.home",
+}
+
+
+def locale_selector() -> str:
+    languages = current_app.config["LANGUAGES"]
+    lang = session.get("lang")
+    if lang in languages:
+        return lang
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def role_label(role: str) -> str:
+    for roles in ROLES.values():
+        if role in roles:
+            return roles[role]
+    return role
+
+
+def phone_for(record) -> str:
+    """The phone of a person record as the current user may see it."""
+    if can(current_user, "view_phone", record):
+        return record.phone
+    return mask_phone(record.phone)
+
+
+def current_network():
+    return db.session.get(Network, current_user.network_id) if current_user.is_authenticated else None
+
+
+def _error(code: int, title, message):
+    def handler(error):
+        return render_template("error.html", code=code, title=title, message=message), code
+    return handler
+
+
+def init_app(app):
+    app.jinja_env.globals.update(
+        can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
+        STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,
+        AuditEntry=AuditEntry, Organisation=Organisation, User=User, current_network=current_network,
+    )
+    app.register_error_handler(403, _error(403, _l("无权访问"), _l("您没有执行此操作的权限。")))
+    app.register_error_handler(404, _error(404, _l("未找到"), _l("页面或记录不存在，或您无权查看。")))
+    app.register_error_handler(429, _error(429, _l("尝试过于频繁"), _l("登录尝试过于频繁，请稍后再试。")))
+    app.register_error_handler(400, _error(400, _l("请求无效"), _l("表单已过期或无效，请刷新页面后重试。")))
+    if not app.testing:
+        app.register_error_handler(500, _error(500, _l("服务器错误"), _l("系统出现错误，已记录。请稍后重试。")))
+
+    @app.context_processor
+    def _request_path():
+        return {"request_path": request.path}

@@ -1,0 +1,187 @@
+"""Fixtures: one migrated database per run (SQLite, or PostgreSQL when DATABASE_URL
+points at one), seeded with the two demo networks; clients logged in as anyone."""
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from dataclasses import dataclass, replace
+
+import pytest
+
+os.environ.setdefault("INSTANCE_PATH", os.path.join(os.path.dirname(__file__), "..", "instance", "test"))
+os.environ.setdefault("SECRET_KEY", "test-only-" + uuid.uuid4().hex)
+
+from sqlalchemy import select  # noqa: E402
+
+from tests import pg  # noqa: E402
+
+ON_PG = pg.admin_url() is not None
+REDIS_URL = os.environ.get("REDIS_URL") or None
+TEST_CUSTOMERS = 60
+
+
+def app_config(app_url: str, owner_url: str, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": app_url,
+        "MIGRATION_DATABASE_URL": owner_url,
+        "WTF_CSRF_ENABLED": False,
+        "REDIS_URL": REDIS_URL,
+        "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
+        "RATELIMIT_KEY_PREFIX": "test-" + uuid.uuid4().hex[:8],
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory):
+    if ON_PG:
+        name = f"tenant_test_{os.getpid()}"
+        urls = pg.create_database(name)
+        yield urls
+        pg.drop_database(name)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield url, url
+
+
+@pytest.fixture(scope="session")
+def app(database_urls):
+    from flask_migrate import upgrade
+
+    from tenant_app import create_app
+    from tenant_app.extensions import db
+    from tenant_app.services.audit import set_actor
+    from tenant_app.services.demo import seed
+
+    app = create_app(app_config(*database_urls))
+    with app.app_context():
+        upgrade()
+        set_actor(db.session, label="test-seed")
+        list(seed(customers=TEST_CUSTOMERS))
+        db.session.remove()
+    return app
+
+
+@dataclass(frozen=True)
+class Person:
+    network: str
+    network_id: int
+    id: int
+    login_id: str
+    username: str
+    org_id: int
+    org_code: str
+    kind: str
+    roles: tuple
+    regions: tuple
+
+
+@pytest.fixture(scope="session")
+def world(app):
+    """Plain facts about the seeded networks: every user, organisation and network."""
+    from tenant_app.extensions import db
+    from tenant_app.models import Network, Organisation, User
+    from tenant_app.tenancy import use_network
+
+    facts = {"networks": {}, "people": {}, "orgs": {}, "extra": {}}
+    with app.app_context():
+        for net in db.session.scalars(select(Network)).all():
+            facts["networks"][net.code] = net.id
+            use_network(db.session, net.id)
+            for org in db.session.scalars(select(Organisation)):
+                facts["orgs"][(net.code, org.code)] = {"id": org.id, "kind": org.kind, "province": org.province,
+                                                       "name": org.name, "network_id": net.id}
+            for u in db.session.scalars(select(User)):
+                facts["people"][(net.code, u.username)] = Person(
+                    net.code, net.id, u.id, u.get_id(), u.username, u.org_id, u.org.code, u.org.kind,
+                    tuple(u.roles), tuple(u.regions or ()))
+            db.session.rollback()
+        db.session.remove()
+    return facts
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _login(client, person: Person):
+    with client.session_transaction() as s:
+        s.clear()
+        s["_user_id"] = person.login_id
+        s["_fresh"] = True
+        s["started"] = s["seen"] = time.time()
+    return client
+
+
+def _current_login_id(app, person: Person) -> str:
+    """Read afresh: tests that change a password or suspend rotate the token."""
+    from tenant_app.extensions import db
+    from tenant_app.models import User
+    from tenant_app.tenancy import use_network
+
+    with app.app_context():
+        use_network(db.session, person.network_id)
+        login_id = db.session.get(User, person.id).get_id()
+        db.session.remove()
+    return login_id
+
+
+@pytest.fixture
+def login_as(app, world):
+    """login_as("gx-lz-001.gm") or login_as("admin", network="demo2"): a logged-in client."""
+    def _as(username: str, network: str = "liuqi"):
+        person = world["people"].get((network, username)) or world["extra"][(network, username)]
+        return _login(app.test_client(), replace(person, login_id=_current_login_id(app, person)))
+    return _as
+
+
+@pytest.fixture
+def new_user(app, world):
+    """A user made for one test (password Demo@2026), so tests that change users share nothing."""
+    from tenant_app.extensions import db
+    from tenant_app.models import Organisation
+    from tenant_app.services.accounts import create_user
+    from tenant_app.services.demo import DEMO_PASSWORD
+    from tenant_app.tenancy import use_network
+
+    def _make(org_code: str, *roles: str, network: str = "liuqi") -> Person:
+        with app.app_context():
+            use_network(db.session, world["networks"][network])
+            org = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
+            user, _ = create_user(org, username=f"t-{uuid.uuid4().hex[:10]}", name="测试 用户", roles=list(roles),
+                                  phone="13900001111", password=DEMO_PASSWORD)
+            db.session.commit()
+            p = Person(network, org.network_id, user.id, user.get_id(), user.username, org.id, org.code, org.kind,
+                       tuple(roles), ())
+            db.session.remove()
+        world["extra"][(network, p.username)] = p
+        return p
+    return _make
+
+
+@pytest.fixture
+def person(world):
+    return lambda username, network="liuqi": world["people"][(network, username)]
+
+
+@pytest.fixture
+def in_network(app):
+    """A context with the app's session bound to a network, for checking the database."""
+    from contextlib import contextmanager
+
+    from tenant_app.extensions import db
+    from tenant_app.tenancy import use_network
+
+    @contextmanager
+    def _ctx(network_id):
+        with app.app_context():
+            use_network(db.session, network_id)
+            try:
+                yield db.session
+            finally:
+                db.session.rollback()
+                db.session.remove()
+    return _ctx

@@ -1,0 +1,125 @@
+"""The cross-tenant sweep, generated from the URL map so routes added later are covered.
+
+Every route, as every role of every party, with ids of records of another organisation
+and of another network: the answer is 403, 404 or 405, never the record. Lists must not
+show anything of another network (or, for parties other than the manufacturer, of
+another organisation). A route with an argument this file cannot fill fails the test,
+so a new kind of id has to be added here before it can ship.
+"""
+import pytest
+from sqlalchemy import select
+
+from tenant_app.models import Organisation, User
+
+# Route arguments that are not record ids, and the value to put there.
+NOT_IDS = {"code": "en"}
+# Record-id arguments: which records of `world` they name.
+ID_KINDS = {"org_id": "org", "user_id": "user"}
+SKIP_ENDPOINTS = {"static", "bootstrap.static", "auth.logout", "auth.login"}
+DENIED = {403, 404, 405}
+
+
+def _rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIP_ENDPOINTS:
+            continue
+        yield rule
+
+
+def _ids_outside(world, actor, network_only: bool):
+    """Ids, per kind, of records that actor must not reach."""
+    out = {"org": [], "user": []}
+    for (net, code), org in world["orgs"].items():
+        if net != actor.network:
+            out["org"].append(org["id"])
+        elif not network_only and org["id"] != actor.org_id and not _maker_sees(actor, org):
+            out["org"].append(org["id"])
+    for (net, username), p in world["people"].items():
+        if net != actor.network:
+            out["user"].append(p.id)
+        elif not network_only and p.org_id != actor.org_id:
+            org = next(o for (n, c), o in world["orgs"].items() if o["id"] == p.org_id)
+            if not _maker_sees(actor, org):
+                out["user"].append(p.id)
+    return out
+
+
+def _maker_sees(actor, org) -> bool:
+    if actor.kind != "manufacturer":
+        return False
+    if "network_admin" in actor.roles or not actor.regions:
+        return True
+    return org["kind"] == "manufacturer" or org["province"] in actor.regions
+
+
+def _actors(world):
+    return [p for (net, _), p in sorted(world["people"].items()) if net == "liuqi"] + \
+           [world["people"][("demo2", "admin")], world["people"][("demo2", "sd-jn-001.gm")]]
+
+
+def _snapshot(in_network, world):
+    rows = []
+    for net_id in world["networks"].values():
+        with in_network(net_id) as s:
+            rows += [(u.id, u.status, u.session_token, u.name, tuple(u.roles)) for u in s.scalars(select(User))]
+            rows += [(o.id, o.status, o.name) for o in s.scalars(select(Organisation))]
+    return sorted(rows, key=str)
+
+
+def test_every_route_argument_is_known(app):
+    unknown = {(r.rule, a) for r in _rules(app) for a in r.arguments if a not in NOT_IDS and a not in ID_KINDS}
+    assert not unknown, f"teach the sweep these route arguments: {unknown}"
+
+
+def test_no_route_reaches_another_orgs_or_networks_records(app, world, login_as, in_network):
+    before = _snapshot(in_network, world)
+    rules = [r for r in _rules(app) if any(a in ID_KINDS for a in r.arguments)]
+    assert len(rules) >= 7
+    checked = 0
+    for actor in _actors(world):
+        client = login_as(actor.username, network=actor.network)
+        forbidden = _ids_outside(world, actor, network_only=False)
+        for rule in rules:
+            id_args = [a for a in rule.arguments if a in ID_KINDS]
+            # one argument at a time points outside; the others stay inside (own org / self)
+            for arg in id_args:
+                for foreign_id in forbidden[ID_KINDS[arg]][:6]:
+                    values = {a: NOT_IDS.get(a) for a in rule.arguments}
+                    values.update({a: (actor.org_id if ID_KINDS[a] == "org" else actor.id) for a in id_args})
+                    values[arg] = foreign_id
+                    url = rule.build(values)[1]
+                    for method in sorted(rule.methods & {"GET", "POST"}):
+                        resp = client.open(url, method=method, data={"status": "suspended"})
+                        checked += 1
+                        assert resp.status_code in DENIED, \
+                            f"{actor.network}/{actor.username} {method} {url} -> {resp.status_code}"
+    assert checked > 500
+    assert _snapshot(in_network, world) == before, "a denied request changed something"
+
+
+def _foreign_markers(world, actor):
+    """Text that must not appear on actor's pages: names and codes of records out of reach."""
+    markers = []
+    for (net, code), org in world["orgs"].items():
+        if org["kind"] == "manufacturer" and net == actor.network:
+            continue
+        if net != actor.network or (org["id"] != actor.org_id and not _maker_sees(actor, org)):
+            markers += [org["name"]] + ([code] if "-" in code else [])  # "HQ" is every maker's code
+    return markers
+
+
+@pytest.mark.parametrize("network", ["liuqi", "demo2"])
+def test_lists_show_nothing_out_of_reach(app, world, login_as, network):
+    rules = [r for r in _rules(app) if "GET" in r.methods and all(a in NOT_IDS for a in r.arguments)]
+    for actor in [p for (net, _), p in world["people"].items() if net == network]:
+        client = login_as(actor.username, network=network)
+        markers = _foreign_markers(world, actor)
+        for rule in rules:
+            url = rule.build({a: NOT_IDS[a] for a in rule.arguments})[1]
+            resp = client.get(url)
+            if resp.status_code != 200:
+                assert resp.status_code in DENIED | {302}, f"{actor.username} GET {url} -> {resp.status_code}"
+                continue
+            body = resp.get_data(as_text=True)
+            leaked = [m for m in markers if m in body]
+            assert not leaked, f"{network}/{actor.username} GET {url} shows {leaked}"

@@ -1,0 +1,4 @@
+"""gunicorn wsgi:app"""
+from tenant_app import create_app
+
+app = create_app()
