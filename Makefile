@@ -16,7 +16,7 @@ $(BIN)/.installed: pyproject.toml
 venv: $(BIN)/.installed
 
 translations: venv
-	@$(BIN)/pybabel compile -d tenant_app/translations 2>&1 | grep -v "^compiling" || true
+	@$(BIN)/pybabel compile -d tenant_app/translations >/dev/null 2>&1 || $(BIN)/pybabel compile -d tenant_app/translations
 
 # After changing user-facing strings: refresh the catalog, then add the English in messages.po.
 messages: venv
