@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test venv translations messages system-deps-run system-deps-test clean
+.PHONY: run test bench venv translations messages system-deps-run system-deps-test clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ translations: venv
 
 # After changing user-facing strings: refresh the catalog, then add the English in messages.po.
 messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 		-o tenant_app/translations/messages.pot .
 	$(BIN)/pybabel update -i tenant_app/translations/messages.pot -d tenant_app/translations --no-fuzzy-matching
 
@@ -37,6 +37,10 @@ run: venv translations system-deps-run
 
 test: venv translations system-deps-test
 	$(BIN)/python -m pytest
+
+# Figures, not pass/fail: see bench/README.md (DATABASE_URL=postgresql://... for PostgreSQL).
+bench: venv translations
+	$(BIN)/python -m bench.platform
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

@@ -13,6 +13,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.load(app.instance_path))
     app.config.update(config or {})
 
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
     from . import models  # noqa: F401  (one metadata for Alembic)
     from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from .web import locale_selector

@@ -43,11 +43,15 @@ def load(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,  # Flask-Login leaves it False by default
-        "REMEMBER_COOKIE_DURATION": timedelta(days=int(env("REMEMBER_DAYS", "14"))),
+        # "Remember me" survives closing the browser; the timeouts below still bound it.
+        "REMEMBER_COOKIE_DURATION": timedelta(hours=int(env("SESSION_ABSOLUTE_HOURS", "12"))),
         "SESSION_IDLE": timedelta(minutes=int(env("SESSION_IDLE_MINUTES", "30"))),
         "SESSION_ABSOLUTE": timedelta(hours=int(env("SESSION_ABSOLUTE_HOURS", "12"))),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env("SESSION_ABSOLUTE_HOURS", "12"))),
         "LOGIN_RATE_LIMIT": env("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_IP_RATE_LIMIT": env("LOGIN_IP_RATE_LIMIT", "60 per minute"),
+        # Behind nginx: how many proxies set X-Forwarded-For/-Proto (audit IPs, rate limits).
+        "PROXY_COUNT": int(env("PROXY_COUNT", "0")),
         "RATELIMIT_STORAGE_URI": env("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own timeouts bound the token

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hmac
 import time
 
-from flask import current_app, flash, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 
 from .extensions import db, login_manager
 from .services.audit import set_actor
@@ -30,7 +31,7 @@ def _is_public(endpoint: str | None) -> bool:
 @login_manager.user_loader
 def load_user(ident: str):
     """The id is network:user:token; a rotated token (password change, suspension) fails."""
-    from .models import User
+    from .models import Network, User
 
     try:
         network_id, user_id, token = ident.split(":", 2)
@@ -39,7 +40,8 @@ def load_user(ident: str):
         return None
     use_network(db.session, network_id)
     user = db.session.get(User, user_id)
-    if user is None or not hmac.compare_digest(user.session_token, token) or not user.is_active:
+    if user is None or not hmac.compare_digest(user.session_token, token) or not user.is_active \
+            or db.session.get(Network, network_id).status != "active":
         use_network(db.session, None)
         return None
     return user
@@ -57,8 +59,15 @@ def _timed_out() -> bool:
     return False
 
 
+def _has_nul() -> bool:
+    return any("\x00" in v for v in request.args.values()) or any("\x00" in v for v in request.form.values())
+
+
 def _before_request():
     g.authorized = False
+    if _has_nul():  # PostgreSQL refuses NUL in text: answer 400, not 500
+        g.authorized = True
+        abort(400)
     db.session.info["actor"] = {"ip": request.remote_addr or ""}
     user = current_user
     if user.is_authenticated:
@@ -66,14 +75,14 @@ def _before_request():
         set_actor(db.session, user, ip=request.remote_addr or "")
         if _timed_out():
             g.authorized = True  # a redirect of our own, not a view
-            # Only the session ends: a remember-me cookie, if any, opens a fresh one.
             session.clear()
-            flash(_l("会话已超时，请重新登录。"), "warning")
+            logout_user()  # the remember-me cookie ends too, or it would reopen the session
+            flash(_("会话已超时，请重新登录。"), "warning")
             return redirect(url_for("auth.login", next=request.full_path))
         if user.must_change_password and request.endpoint not in ("auth.password", "auth.logout") \
                 and not _is_public(request.endpoint):
             g.authorized = True
-            flash(_l("请先修改初始密码。"), "warning")
+            flash(_("请先修改初始密码。"), "warning")
             return redirect(url_for("auth.password"))
     elif not _is_public(request.endpoint):
         g.authorized = True

@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .extensions import db
-from .models import ROLES, AuditEntry, Network, Organisation, User
+from .models import ROLES, AuditEntry, Customer, Network, Organisation, User
 from .policies import can
+from . import vocab
 from .services.privacy import mask_phone
 
 ORG_KIND_LABELS = {
@@ -49,6 +50,13 @@ def phone_for(record) -> str:
     return mask_phone(record.phone)
 
 
+def link_args() -> dict:
+    """The current view's arguments and query, for pager and sort links; never url_for's own keywords."""
+    args = dict(request.view_args or {})
+    args.update({k: v for k, v in request.args.items() if k != "endpoint" and not k.startswith("_")})
+    return args
+
+
 def current_network():
     return db.session.get(Network, current_user.network_id) if current_user.is_authenticated else None
 
@@ -63,7 +71,7 @@ def init_app(app):
     app.jinja_env.globals.update(
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,
-        AuditEntry=AuditEntry, Organisation=Organisation, User=User, current_network=current_network,
+        vocab=vocab, label=vocab.label, AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, current_network=current_network, link_args=link_args,
     )
     app.register_error_handler(403, _error(403, _l("无权访问"), _l("您没有执行此操作的权限。")))
     app.register_error_handler(404, _error(404, _l("未找到"), _l("页面或记录不存在，或您无权查看。")))

@@ -18,7 +18,7 @@ from tests import pg  # noqa: E402
 
 ON_PG = pg.admin_url() is not None
 REDIS_URL = os.environ.get("REDIS_URL") or None
-TEST_CUSTOMERS = 60
+TEST_CUSTOMERS = 400
 
 
 def app_config(app_url: str, owner_url: str, **extra) -> dict:
@@ -82,10 +82,12 @@ class Person:
 def world(app):
     """Plain facts about the seeded networks: every user, organisation and network."""
     from tenant_app.extensions import db
-    from tenant_app.models import Network, Organisation, User
+    from tenant_app.models import Customer, Network, Organisation, Stakeholder, User
     from tenant_app.tenancy import use_network
 
-    facts = {"networks": {}, "people": {}, "orgs": {}, "extra": {}}
+    facts = {"networks": {}, "people": {}, "orgs": {}, "extra": {},
+             # every record a route may name: kind -> [(id, network code, owning org id)]
+             "records": {"org": [], "user": [], "customer": [], "stakeholder": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -97,6 +99,15 @@ def world(app):
                 facts["people"][(net.code, u.username)] = Person(
                     net.code, net.id, u.id, u.get_id(), u.username, u.org_id, u.org.code, u.org.kind,
                     tuple(u.roles), tuple(u.regions or ()))
+            rec = facts["records"]
+            rec["org"] += [(o["id"], net.code, o["id"]) for (n, _), o in facts["orgs"].items() if n == net.code]
+            rec["user"] += [(p.id, net.code, p.org_id) for (n, _), p in facts["people"].items() if n == net.code]
+            for org_id in {o["id"] for (n, _), o in facts["orgs"].items() if n == net.code}:
+                ids = db.session.scalars(select(Customer.id).where(Customer.org_id == org_id)
+                                         .order_by(Customer.id).limit(3)).all()
+                rec["customer"] += [(i, net.code, org_id) for i in ids]
+            rec["stakeholder"] += [(i, net.code, org_id) for i, org_id in db.session.execute(
+                select(Stakeholder.id, Customer.org_id).join(Stakeholder.customer))]
             db.session.rollback()
         db.session.remove()
     return facts

@@ -27,9 +27,20 @@ def sort(stmt, allowed: dict, default: str):
     return stmt.order_by(column.desc() if desc else column.asc())
 
 
+MAX_PAGE = 100_000
+
+
 def paginate(stmt):
     per_page = current_app.config["PAGE_SIZE"]
-    return db.paginate(stmt, per_page=per_page, max_per_page=200, error_out=False)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=200, error_out=False)
+
+
+def _cell(value):
+    """Text a spreadsheet would run as a formula gets a leading quote."""
+    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
 
 
 def csv_response(filename: str, header: list[str], rows) -> Response:
@@ -39,6 +50,6 @@ def csv_response(filename: str, header: list[str], rows) -> Response:
     writer = csv.writer(buf)
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        writer.writerow([_cell(v) for v in row])
     return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})

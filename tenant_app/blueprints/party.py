@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..policies import authorize
 
 
-def party_blueprint(name: str, import_name: str, with_home: bool = True) -> Blueprint:
+def party_blueprint(name: str, import_name: str, with_home: bool = True, ledger: bool = False) -> Blueprint:
     bp = Blueprint(name, import_name, template_folder="templates")
 
     @bp.before_request
@@ -19,5 +19,9 @@ def party_blueprint(name: str, import_name: str, with_home: bool = True) -> Blue
         def home():
             authorize(current_user, "view", current_user.org)
             return render_template(f"{name}/home.html", org=current_user.org)
+
+    if ledger:
+        from .ledger import register
+        register(bp)
 
     return bp

@@ -1,7 +1,7 @@
 """The audit log: logins, failed logins, every create/update/delete."""
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -10,6 +10,8 @@ from .base import NetworkOwned, utcnow
 
 class AuditEntry(NetworkOwned, db.Model):
     __tablename__ = "audit_log"
+    # Newest first within one network: a small network's page must not scan a big one's rows.
+    __table_args__ = (Index("ix_audit_log_network_newest", "network_id", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # No foreign keys: the trail outlives what it describes.

@@ -47,7 +47,7 @@ def authenticate(network_code: str, username: str, password: str, ip: str = "") 
         if user is None:
             _DUMMY_HASH = _DUMMY_HASH or hash_password("not-a-password-0")
             verify_password(_DUMMY_HASH, password)
-        audit.record("login_failed", network_id=network.id, username=username[:64], ip=ip,
+        audit.record("login_failed", network_id=network.id, username=username.strip()[:64], ip=ip,
                      user=user, summary="wrong password" if user else "unknown user")
         db.session.commit()
         return LoginResult(None, str(wrong))

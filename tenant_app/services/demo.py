@@ -7,6 +7,7 @@ from ..extensions import db
 from ..models import Network
 from ..tenancy import use_network
 from .accounts import create_user
+from .demo_customers import seed_customers
 from .networks import create_network
 from .orgs import create_org
 
@@ -15,6 +16,7 @@ DEMO_PASSWORD = "Demo@2026"  # documented demo credential, local demo data only
 NETWORKS = [
     {
         "code": "liuqi", "name": "东风柳汽客户营销联合组织", "maker": ("HQ", "东风柳州汽车有限公司", "广西", "柳州"),
+        "brand": ("东风柳汽", ["柳汽", "东风柳州", "乘龙", "霸龙"]),
         "staff": [("supervisor", "督导 覃志强", ["supervisor"], ["广西"]), ("supervisor2", "督导 黄丽华", ["supervisor"], [])],
         "orgs": [
             ("dealer", "GX-LZ-001", "柳州盛通汽车销售服务有限公司", "广西", "柳州", "full"),
@@ -30,6 +32,7 @@ NETWORKS = [
     },
     {
         "code": "demo2", "name": "华运重卡客户营销联合组织", "maker": ("HQ", "华运重型汽车有限公司", "山东", "济南"),
+        "brand": ("华运重卡", ["华运"]),
         "staff": [("supervisor", "督导 孙建国", ["supervisor"], [])],
         "orgs": [
             ("dealer", "SD-JN-001", "济南华运汽车销售有限公司", "山东", "济南", "full"),
@@ -67,7 +70,7 @@ def seed(customers: int = 2400):
         code, maker_name, province, city = spec["maker"]
         network, admin, _ = create_network(code=spec["code"], name=spec["name"], maker_name=maker_name,
                                            maker_code=code, admin_password=DEMO_PASSWORD, province=province,
-                                           city=city, admin_name="管理员 刘明")
+                                           city=city, admin_name="管理员 刘明", own_brand=spec["brand"])
         maker = admin.org
         seq = 0
         for username, name, roles, regions in spec["staff"]:
@@ -82,9 +85,11 @@ def seed(customers: int = 2400):
                 seq += 1
                 create_user(org, username=f"{org_code.lower()}.{suffix}", name=name, roles=roles,
                             phone=_phone(seq), password=DEMO_PASSWORD)
+        db.session.flush()
+        n = seed_customers(network.id, customers)
         db.session.commit()
         logins.append(spec["code"])
-        yield f"network {spec['code']} created: {len(spec['orgs']) + 1} organisations, {seq + 1} users"
+        yield f"network {spec['code']} created: {len(spec['orgs']) + 1} organisations, {seq + 1} users, {n} customers"
     if logins:
         yield f"demo logins (password {DEMO_PASSWORD}), e.g. network liuqi: admin, supervisor, gx-lz-001.gm, " \
               f"gx-lz-001.sales1, bb-lz-01.mgr, sv-lz-01.mgr; network demo2: admin, sd-jn-001.gm"

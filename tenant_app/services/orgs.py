@@ -27,4 +27,8 @@ def create_org(*, network_id: int, kind: str, code: str, name: str, province: st
 def set_org_status(org: Organisation, status: str) -> None:
     if org.kind == "manufacturer" and status != "active":
         raise AccountError(_l("主机厂不能停用。"))
-    org.status = status  # users of a suspended org fail is_active at their next request
+    org.status = status
+    if status != "active":
+        from ..models.users import new_token
+        for user in org.users:  # their sessions and remember-me cookies end for good
+            user.session_token = new_token()

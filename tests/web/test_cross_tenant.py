@@ -9,12 +9,12 @@ so a new kind of id has to be added here before it can ship.
 import pytest
 from sqlalchemy import select
 
-from tenant_app.models import Organisation, User
+from tenant_app.models import Customer, Organisation, User
 
 # Route arguments that are not record ids, and the value to put there.
 NOT_IDS = {"code": "en"}
 # Record-id arguments: which records of `world` they name.
-ID_KINDS = {"org_id": "org", "user_id": "user"}
+ID_KINDS = {"org_id": "org", "user_id": "user", "customer_id": "customer", "stakeholder_id": "stakeholder"}
 SKIP_ENDPOINTS = {"static", "bootstrap.static", "auth.logout", "auth.login"}
 DENIED = {403, 404, 405}
 
@@ -26,22 +26,35 @@ def _rules(app):
         yield rule
 
 
-def _ids_outside(world, actor, network_only: bool):
+def _org(world, org_id):
+    return next(o for o in world["orgs"].values() if o["id"] == org_id)
+
+
+def _ids_outside(world, actor, network_only: bool = False):
     """Ids, per kind, of records that actor must not reach."""
-    out = {"org": [], "user": []}
-    for (net, code), org in world["orgs"].items():
-        if net != actor.network:
-            out["org"].append(org["id"])
-        elif not network_only and org["id"] != actor.org_id and not _maker_sees(actor, org):
-            out["org"].append(org["id"])
-    for (net, username), p in world["people"].items():
-        if net != actor.network:
-            out["user"].append(p.id)
-        elif not network_only and p.org_id != actor.org_id:
-            org = next(o for (n, c), o in world["orgs"].items() if o["id"] == p.org_id)
-            if not _maker_sees(actor, org):
-                out["user"].append(p.id)
+    out = {kind: [] for kind in world["records"]}
+    for kind, records in world["records"].items():
+        for record_id, net, org_id in records:
+            if net != actor.network or (org_id != actor.org_id and not _maker_sees(actor, _org(world, org_id))):
+                out[kind].append(record_id)
     return out
+
+
+def _ids_inside(world, actor):
+    """One record of each kind the actor owns (for the arguments not under test)."""
+    inside = {}
+    for kind, records in world["records"].items():
+        own = [i for i, net, org_id in records if net == actor.network and org_id == actor.org_id]
+        inside[kind] = actor.id if kind == "user" else (own[0] if own else 0)
+    return inside
+
+
+def _spread(ids, n=6):
+    """A few ids from across the list: other organisations' and other networks' alike."""
+    if len(ids) <= n:
+        return ids
+    step = len(ids) / n
+    return [ids[int(i * step)] for i in range(n)]
 
 
 def _maker_sees(actor, org) -> bool:
@@ -63,6 +76,7 @@ def _snapshot(in_network, world):
         with in_network(net_id) as s:
             rows += [(u.id, u.status, u.session_token, u.name, tuple(u.roles)) for u in s.scalars(select(User))]
             rows += [(o.id, o.status, o.name) for o in s.scalars(select(Organisation))]
+            rows += [(c.id, c.name, c.updated_at, len(c.fleet), len(c.stakeholders)) for c in s.scalars(select(Customer))]
     return sorted(rows, key=str)
 
 
@@ -78,14 +92,15 @@ def test_no_route_reaches_another_orgs_or_networks_records(app, world, login_as,
     checked = 0
     for actor in _actors(world):
         client = login_as(actor.username, network=actor.network)
-        forbidden = _ids_outside(world, actor, network_only=False)
+        forbidden = _ids_outside(world, actor)
+        inside = _ids_inside(world, actor)
         for rule in rules:
             id_args = [a for a in rule.arguments if a in ID_KINDS]
             # one argument at a time points outside; the others stay inside (own org / self)
             for arg in id_args:
-                for foreign_id in forbidden[ID_KINDS[arg]][:6]:
+                for foreign_id in _spread(forbidden[ID_KINDS[arg]]):
                     values = {a: NOT_IDS.get(a) for a in rule.arguments}
-                    values.update({a: (actor.org_id if ID_KINDS[a] == "org" else actor.id) for a in id_args})
+                    values.update({a: inside[ID_KINDS[a]] for a in id_args})
                     values[arg] = foreign_id
                     url = rule.build(values)[1]
                     for method in sorted(rule.methods & {"GET", "POST"}):

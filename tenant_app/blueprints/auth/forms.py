@@ -8,7 +8,7 @@ class LoginForm(FlaskForm):
     network = StringField(_l("企业代码"), validators=[DataRequired(_l("请输入企业代码。")), Length(max=32)])
     username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名。")), Length(max=64)])
     password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码。")), Length(max=200)])
-    remember = BooleanField(_l("记住我（14 天）"))
+    remember = BooleanField(_l("记住我（关闭浏览器后仍保持登录）"))
 
 
 class PasswordForm(FlaskForm):

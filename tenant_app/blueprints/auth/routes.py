@@ -2,7 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ...extensions import db, limiter
@@ -31,12 +31,17 @@ def _login_limit():
 
 def _login_key():
     """Per address and account: guessing one account is slowed without locking out a shared office IP."""
-    account = f"{request.form.get('network', '')}/{request.form.get('username', '')}".lower()[:100]
+    account = "/".join(request.form.get(k, "").strip().lower() for k in ("network", "username"))[:100]
     return f"{request.remote_addr}|{account}"
+
+
+def _ip_limit():
+    return current_app.config["LOGIN_IP_RATE_LIMIT"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_login_key)
+@limiter.limit(_ip_limit, methods=["POST"])  # many accounts from one address
 @public
 def login():
     if current_user.is_authenticated:
@@ -62,12 +67,12 @@ def logout():
     if current_user.is_authenticated:
         audit.record("logout", network_id=current_user.network_id, user=current_user)
         db.session.commit()
-    logout_user()
     lang = session.get("lang")
     session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember-me cookie
     if lang:
         session["lang"] = lang
-    flash(_l("您已退出登录。"), "info")
+    flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -85,7 +90,7 @@ def password():
             db.session.commit()
             # The token rotated: log in again under it so this browser stays signed in.
             login_user(current_user._get_current_object())
-            flash(_l("密码已修改，其他设备上的登录已失效。"), "success")
+            flash(_("密码已修改，其他设备上的登录已失效。"), "success")
             return redirect(url_for(PARTY_HOME[current_user.party]))
     return render_template("auth/password.html", form=form)
 

@@ -1,3 +1,3 @@
 from ..party import party_blueprint
 
-bp = party_blueprint("bodybuilder", __name__)
+bp = party_blueprint("bodybuilder", __name__, ledger=True)

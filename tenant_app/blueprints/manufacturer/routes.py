@@ -2,6 +2,7 @@
 import re
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from ...models import ROLES, Organisation, User
 from ...policies import authorize, scope
 from ...services.accounts import AccountError, create_user, reset_password, set_status, update_user
 from ...services.orgs import create_org, set_org_status
+from ...web import ORG_KIND_LABELS
 from ..listing import paginate, search, sort
 from . import bp
 from .forms import OrgForm, UserForm
@@ -53,7 +55,7 @@ def org_new():
             db.session.rollback()
             form.code.errors.append(str(e))
         else:
-            flash(_l("已创建机构 %(name)s。", name=org.name), "success")
+            flash(_("已创建机构 %(name)s。", name=org.name), "success")
             return redirect(url_for(".org", org_id=org.id))
     return render_template("manufacturer/org_form.html", form=form, org=None)
 
@@ -74,13 +76,14 @@ def org(org_id):
 def org_edit(org_id):
     org = authorize(current_user, "edit", db.session.get(Organisation, org_id))
     form = OrgForm(obj=org)
+    form.kind.choices = [(org.kind, ORG_KIND_LABELS[org.kind])]  # the kind never changes (the maker's included)
     form.kind.render_kw = form.code.render_kw = {"disabled": True}
     form.kind.data, form.code.data = org.kind, org.code
     if form.validate_on_submit():
         for k in ("name", "province", "city", "address", "phone"):
             setattr(org, k, (getattr(form, k).data or "").strip())
         db.session.commit()
-        flash(_l("已保存。"), "success")
+        flash(_("已保存。"), "success")
         return redirect(url_for(".org", org_id=org.id))
     return render_template("manufacturer/org_form.html", form=form, org=org)
 
@@ -91,7 +94,7 @@ def org_status(org_id):
     status = "suspended" if request.form.get("status") == "suspended" else "active"
     set_org_status(org, status)
     db.session.commit()
-    flash(_l("机构已停用，其用户无法登录。") if status == "suspended" else _l("机构已启用。"), "success")
+    flash(_("机构已停用，其用户无法登录。") if status == "suspended" else _l("机构已启用。"), "success")
     return redirect(url_for(".org", org_id=org.id))
 
 
@@ -159,6 +162,7 @@ def user(user_id):
 def user_edit(user_id):
     user = authorize(current_user, "edit", db.session.get(User, user_id))
     form = _user_form(user)
+    form.org_id.choices = [(user.org_id, f"{user.org.code} {user.org.name}")]  # fixed, even if suspended
     form.org_id.data, form.username.data = user.org_id, user.username
     if form.validate_on_submit():
         try:
@@ -169,7 +173,7 @@ def user_edit(user_id):
             db.session.rollback()
             form.roles.errors.append(str(e))
         else:
-            flash(_l("已保存。"), "success")
+            flash(_("已保存。"), "success")
             return redirect(url_for(".user", user_id=user.id))
     return render_template("manufacturer/user_form.html", form=form, user=user)
 
@@ -185,7 +189,7 @@ def user_status(user_id):
         db.session.rollback()
         flash(str(e), "danger")
     else:
-        flash(_l("用户已停用，其登录已失效。") if status == "suspended" else _l("用户已启用。"), "success")
+        flash(_("用户已停用，其登录已失效。") if status == "suspended" else _l("用户已启用。"), "success")
     return redirect(url_for(".user", user_id=user.id))
 
 

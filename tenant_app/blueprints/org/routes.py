@@ -27,9 +27,10 @@ def _audit_query():
     for arg, op in (("from", "__ge__"), ("to", "__lt__")):
         try:
             day = datetime.strptime(request.args.get(arg, ""), "%Y-%m-%d")
-        except ValueError:
+            bound = day + timedelta(days=1) if arg == "to" else day
+        except (ValueError, OverflowError):
             continue
-        stmt = stmt.where(getattr(AuditEntry.created_at, op)(day + timedelta(days=1) if arg == "to" else day))
+        stmt = stmt.where(getattr(AuditEntry.created_at, op)(bound))
     return stmt.order_by(AuditEntry.id.desc())
 
 

@@ -1,0 +1,136 @@
+"""Ledger views: list, create, edit, the customer page, stakeholders, merge."""
+from datetime import date
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Brand, Customer, Stakeholder, User
+from ...policies import authorize, scope
+from ...services.ledger import DuplicateCustomer, add_stakeholder, create_customer, merge_customers, update_customer
+from ...services.brands import own_brand
+from ...services.ledger_query import LedgerQuery, counts
+from .forms import CustomerForm, MergeForm, StakeholderForm
+
+
+def _staff():
+    return db.session.scalars(scope(current_user, select(User).where(User.org_id == current_user.org_id,
+                                                                      User.status == "active")
+                                    .order_by(User.name), User)).all()
+
+
+def _load(customer_id) -> Customer | None:
+    return db.session.get(Customer, customer_id)
+
+
+def ledger():
+    authorize(current_user, "list", Customer)
+    query = LedgerQuery.from_args(request.args)
+    base = scope(current_user, select(Customer), Customer)
+    try:
+        rows, next_cursor = query.page(db.session, base, current_app.config["PAGE_SIZE"])
+    except ValueError:
+        return redirect(url_for(request.endpoint))  # a cursor tampered with: back to the first page
+    tally = {(k, s): n for k, s, n in db.session.execute(counts(base, query))}
+    brands = db.session.scalars(select(Brand).order_by(Brand.is_own.desc(), Brand.name)).all()
+    return render_template("ledger/list.html", rows=rows, next_cursor=next_cursor, tally=tally, query=query,
+                           brands=brands, staff=_staff())
+
+
+def new():
+    authorize(current_user, "create", Customer)
+    form = CustomerForm(staff=_staff())
+    if request.method == "GET" and current_user.has_role("sales_manager", "staff"):
+        form.responsible_id.data = current_user.id
+    if form.validate_on_submit():
+        try:
+            customer = create_customer(current_user.org, form.data_fields(), form.fleet_rows())
+            db.session.commit()
+        except DuplicateCustomer as dup:
+            db.session.rollback()
+            return render_template("ledger/form.html", form=form, customer=None, duplicate=dup), 409
+        flash(_("已建立客户台帐：%(name)s", name=customer.name), "success")
+        return redirect(url_for(".customer", customer_id=customer.id))
+    return render_template("ledger/form.html", form=form, customer=None, duplicate=None)
+
+
+def edit(customer_id):
+    customer = authorize(current_user, "edit", _load(customer_id))
+    form = CustomerForm(obj=customer, staff=_staff())
+    if request.method == "GET":
+        for row, entry in zip(form.fleet, customer.fleet):
+            row.form.brand.data, row.form.model.data = entry.brand_text, entry.model
+            row.form.quantity.data, row.form.heavy.data, row.form.since.data = entry.quantity, entry.heavy, entry.since
+        while len(form.fleet) < len(customer.fleet) + 1:
+            form.fleet.append_entry()
+    if form.validate_on_submit():
+        try:
+            update_customer(customer, form.data_fields(), form.fleet_rows())
+            db.session.commit()
+        except DuplicateCustomer as dup:
+            db.session.rollback()
+            return render_template("ledger/form.html", form=form, customer=customer, duplicate=dup), 409
+        flash(_("已保存。"), "success")
+        return redirect(url_for(".customer", customer_id=customer.id))
+    return render_template("ledger/form.html", form=form, customer=customer, duplicate=None)
+
+
+def customer(customer_id):
+    customer = authorize(current_user, "view", _load(customer_id))
+    from ...services.talking_points import checklists_for
+    return render_template("ledger/customer.html", customer=customer, stakeholder_form=StakeholderForm(),
+                           today_year=date.today().year, own_brand=getattr(own_brand(), 'name', ''),
+                           merge_form=MergeForm(), checklists=checklists_for(customer))
+
+
+def stakeholder_add(customer_id):
+    customer = authorize(current_user, "edit", _load(customer_id))
+    form = StakeholderForm()
+    if form.validate_on_submit():
+        add_stakeholder(customer, {k: getattr(form, k).data for k in (
+            "role", "name", "phone", "cares_about", "influence", "relationship_notes")})
+        db.session.commit()
+        flash(_("已添加关系人。"), "success")
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                flash(str(e), "danger")
+    return redirect(url_for(".customer", customer_id=customer.id) + "#stakeholders")
+
+
+def stakeholder_delete(customer_id, stakeholder_id):
+    person = authorize(current_user, "delete", db.session.get(Stakeholder, stakeholder_id))
+    if person.customer_id != customer_id:
+        authorize(current_user, "delete", None)  # 404: the pair does not belong together
+    db.session.delete(person)
+    db.session.commit()
+    flash(_("已删除关系人。"), "success")
+    return redirect(url_for(".customer", customer_id=customer_id) + "#stakeholders")
+
+
+def merge(customer_id):
+    keep = authorize(current_user, "merge", _load(customer_id))
+    form = MergeForm()
+    if form.validate_on_submit():
+        duplicate = authorize(current_user, "merge", _load(form.duplicate_id.data))
+        if duplicate.id == keep.id:
+            flash(_("不能与自身合并。"), "danger")
+        else:
+            name = duplicate.name
+            merge_customers(keep, duplicate)
+            db.session.commit()
+            flash(_("已将 %(name)s 并入本客户。", name=name), "success")
+    return redirect(url_for(".customer", customer_id=keep.id))
+
+
+def register(bp):
+    bp.add_url_rule("/customers", "customers", ledger)
+    bp.add_url_rule("/customers/new", "customer_new", new, methods=["GET", "POST"])
+    bp.add_url_rule("/customers/<int:customer_id>", "customer", customer)
+    bp.add_url_rule("/customers/<int:customer_id>/edit", "customer_edit", edit, methods=["GET", "POST"])
+    bp.add_url_rule("/customers/<int:customer_id>/stakeholders", "stakeholder_add", stakeholder_add, methods=["POST"])
+    bp.add_url_rule("/customers/<int:customer_id>/stakeholders/<int:stakeholder_id>/delete", "stakeholder_delete",
+                    stakeholder_delete, methods=["POST"])
+    bp.add_url_rule("/customers/<int:customer_id>/merge", "customer_merge", merge, methods=["POST"])

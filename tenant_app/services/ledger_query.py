@@ -1,0 +1,112 @@
+"""The ledger's filtered, sorted, keyset-paginated list; shared by the page, the export and the benchmark."""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import and_, exists, func, or_, select
+
+from ..models import Customer, FleetEntry
+from .ledger import phone_digits
+
+FILTERS = ("segment", "klass", "transport_type", "source", "responsible_id", "intent_level", "kind")
+SORTS = {  # key -> (column, descending by default)
+    "name": (Customer.name, False),
+    "first_contact": (Customer.first_contact_on, True),
+    "heavy": (Customer.heavy_units, True),
+    "updated": (Customer.updated_at, True),
+}
+EPOCH = date(1900, 1, 1)
+
+
+@dataclass
+class LedgerQuery:
+    q: str = ""
+    region: str = ""
+    brand_id: int | None = None
+    sort: str = "name"
+    after: str = ""
+    filters: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args) -> "LedgerQuery":
+        filters = {}
+        for name in FILTERS:
+            value = args.get(name, "").strip()
+            if value:
+                filters[name] = int(value) if name in ("responsible_id", "intent_level") and value.isdigit() else value
+        sort = args.get("sort", "name")
+        return cls(q=args.get("q", "").strip(), region=args.get("region", "").strip(),
+                   brand_id=args.get("brand_id", type=int), sort=sort if sort in SORTS else "name",
+                   after=args.get("after", ""), filters=filters)
+
+    def where(self, stmt):
+        for name, value in self.filters.items():
+            stmt = stmt.where(getattr(Customer, name) == value)
+        if self.region:
+            stmt = stmt.where(Customer.region.contains(self.region, autoescape=True))
+        if self.q:
+            like = [Customer.name.contains(self.q, autoescape=True),
+                    Customer.contact_name.contains(self.q, autoescape=True)]
+            digits = phone_digits(self.q)
+            if len(digits) >= 4:
+                like.append(Customer.phone_key.contains(digits, autoescape=True))
+            stmt = stmt.where(or_(*like))
+        if self.brand_id:
+            stmt = stmt.where(exists().where(FleetEntry.customer_id == Customer.id,
+                                             FleetEntry.brand_id == self.brand_id))
+        return stmt
+
+    def _key(self):
+        column, desc = SORTS[self.sort]
+        if self.sort == "first_contact":
+            column = func.coalesce(column, EPOCH)
+        return column, desc
+
+    def page(self, session, stmt, per_page: int):
+        """stmt: the policy-scoped select(Customer). Returns (customers, next cursor or '')."""
+        column, desc = self._key()
+        stmt = self.where(stmt)
+        if self.after:
+            value, last_id = _decode(self.after)
+            if desc:
+                stmt = stmt.where(or_(column < value, and_(column == value, Customer.id < last_id)))
+            else:
+                stmt = stmt.where(or_(column > value, and_(column == value, Customer.id > last_id)))
+        order = (column.desc(), Customer.id.desc()) if desc else (column.asc(), Customer.id.asc())
+        rows = session.scalars(stmt.order_by(*order).limit(per_page + 1)).all()
+        more = len(rows) > per_page
+        rows = rows[:per_page]
+        return rows, (self.cursor_for(rows[-1]) if more else "")
+
+    def cursor_for(self, customer: Customer) -> str:
+        value = {"name": customer.name, "first_contact": customer.first_contact_on or EPOCH,
+                 "heavy": customer.heavy_units, "updated": customer.updated_at}[self.sort]
+        return _encode(value, customer.id)
+
+
+def _encode(value, last_id: int) -> str:
+    if isinstance(value, datetime):
+        tagged = ["dt", value.isoformat()]
+    elif isinstance(value, date):
+        tagged = ["d", value.isoformat()]
+    else:
+        tagged = ["v", value]
+    return base64.urlsafe_b64encode(json.dumps([tagged, last_id]).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str):
+    try:
+        (tag, raw), last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        value = {"dt": datetime.fromisoformat, "d": date.fromisoformat}.get(tag, lambda v: v)(raw)
+        return value, int(last_id)
+    except (ValueError, TypeError, json.JSONDecodeError):
+        raise ValueError("bad cursor")
+
+
+def counts(stmt_scoped, query: LedgerQuery) -> dict:
+    """Customers per (class, segment) under the current filter."""
+    base = query.where(stmt_scoped.with_only_columns(Customer.klass, Customer.segment, func.count()))
+    return base.group_by(Customer.klass, Customer.segment)
