@@ -11,6 +11,76 @@ from .services.audit import set_actor
 network_cli = AppGroup("network", help="Create and list networks (platform operator).")
 demo_cli = AppGroup("demo", help="The demo networks.")
 rq_cli = AppGroup("rq", help="Background jobs.")
+ledger_cli = AppGroup("ledger", help="Bulk import and export of a dealer's customer ledger (.xlsx).")
+
+
+def _org(network_code: str, org_code: str):
+    """Bind the session to the network and return the organisation, or stop with a message."""
+    from sqlalchemy import select
+
+    from .models import Network, Organisation
+    from .tenancy import use_network
+
+    network = db.session.scalar(select(Network).where(Network.code == network_code.lower()))
+    if network is None:
+        raise click.ClickException(f"no network {network_code}")
+    use_network(db.session, network.id)
+    org = db.session.scalar(select(Organisation).where(Organisation.code == org_code.upper()))
+    if org is None:
+        raise click.ClickException(f"no organisation {org_code} in {network_code}")
+    if org.kind not in ("dealer", "bodybuilder"):
+        raise click.ClickException(f"{org_code} keeps no customer ledger")
+    return org
+
+
+@ledger_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--network", "network_code", required=True)
+@click.option("--org", "org_code", required=True)
+@click.option("--dry-run", is_flag=True, help="Check only; write nothing")
+def ledger_import(path, network_code, org_code, dry_run):
+    """Import PATH (the deck's layout or a flat sheet). Any problem: nothing is imported, exit 1."""
+    import os
+
+    from .services.ledger_excel import UploadRejected, check_upload, import_rows, read_ledger
+
+    org = _org(network_code, org_code)
+    set_actor(db.session, label="cli-import")
+    try:
+        check_upload(path, os.path.getsize(path))
+    except UploadRejected as e:
+        raise click.ClickException(str(e))
+    report = read_ledger(path, org, progress=lambda n: click.echo(f"read {n} rows", err=True) if n else None)
+    for p in report.problems:
+        click.echo(f"row {p.row}, column {p.column or '-'}: {p.message}")
+    if report.problems:
+        click.echo(f"{len(report.problems)} problems in {len(report.rows)} rows: nothing imported", err=True)
+        raise SystemExit(1)
+    if dry_run:
+        click.echo(f"{len(report.rows)} rows ({report.layout} layout) would be imported into {org.code}")
+        return
+    import_rows(org, report)
+    db.session.commit()
+    click.echo(f"imported {report.imported} customers into {org.code}")
+
+
+@ledger_cli.command("export")
+@click.option("--network", "network_code", required=True)
+@click.option("--org", "org_code", required=True)
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def ledger_export(network_code, org_code, path):
+    """Write the organisation's ledger to PATH in the deck's layout."""
+    from sqlalchemy import select
+
+    from .models import Customer
+    from .services.brands import own_brand
+    from .services.ledger_excel import export_ledger
+
+    org = _org(network_code, org_code)
+    customers = db.session.scalars(select(Customer).where(Customer.org_id == org.id).order_by(Customer.id))
+    brand = own_brand()
+    export_ledger(customers, path, own_brand=brand.name if brand else "")
+    click.echo(f"wrote {path}")
 
 
 @network_cli.command("create")
@@ -75,3 +145,4 @@ def init_app(app):
     app.cli.add_command(network_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(rq_cli)
+    app.cli.add_command(ledger_cli)

@@ -58,4 +58,5 @@ def load(instance_path: str) -> dict:
         # Views must call authorize(); checked after each request outside production.
         "VERIFY_AUTHORIZED": not production,
         "PAGE_SIZE": 50,
+        "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,  # uploads: services.ledger_excel checks the file itself
     }

@@ -1,7 +1,7 @@
 """Presentation helpers shared by every blueprint: language, template globals, error pages."""
 from __future__ import annotations
 
-from flask import current_app, render_template, request, session
+from flask import current_app, has_request_context, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -28,6 +28,8 @@ PARTY_HOME = {
 
 def locale_selector() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = session.get("lang")
     if lang in languages:
         return lang
@@ -76,6 +78,7 @@ def init_app(app):
     app.register_error_handler(403, _error(403, _l("无权访问"), _l("您没有执行此操作的权限。")))
     app.register_error_handler(404, _error(404, _l("未找到"), _l("页面或记录不存在，或您无权查看。")))
     app.register_error_handler(429, _error(429, _l("尝试过于频繁"), _l("登录尝试过于频繁，请稍后再试。")))
+    app.register_error_handler(413, _error(413, _l("文件过大"), _l("上传的文件超过允许的大小。")))
     app.register_error_handler(400, _error(400, _l("请求无效"), _l("表单已过期或无效，请刷新页面后重试。")))
     if not app.testing:
         app.register_error_handler(500, _error(500, _l("服务器错误"), _l("系统出现错误，已记录。请稍后重试。")))

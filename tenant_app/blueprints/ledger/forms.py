@@ -2,7 +2,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField,
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
@@ -94,3 +95,12 @@ class StakeholderForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     duplicate_id = IntegerField(_l("要并入的重复客户编号"), validators=[DataRequired(_l("请输入客户编号。"))])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("台帐文件（.xlsx）"), validators=[FileRequired(_l("请选择文件。")),
+                                                     FileAllowed(["xlsx"], _l("只接受 .xlsx 文件。"))])
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField()

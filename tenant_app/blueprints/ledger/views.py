@@ -126,6 +126,8 @@ def merge(customer_id):
 
 
 def register(bp):
+    from . import excel_views
+    excel_views.register(bp)
     bp.add_url_rule("/customers", "customers", ledger)
     bp.add_url_rule("/customers/new", "customer_new", new, methods=["GET", "POST"])
     bp.add_url_rule("/customers/<int:customer_id>", "customer", customer)

@@ -1,0 +1,243 @@
+"""Excel in and out: the deck's layout and a flat sheet, broken files, every kind of row problem,
+all-or-nothing imports, exports read back, and the command line."""
+import io
+import zipfile
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from tenant_app.models import Customer, Organisation
+from tenant_app.services import ledger_excel
+
+GROUP_ROW = ["序号", "区域", "客户信息", None, None, None, None, "目前使用车型信息"] + [None] * 8 + \
+            ["客户购车情况", None, "客户级别", "备注"]
+NAME_ROW = [None, None, "客户单位(个人)名称", "运输类型", "客户性质", "主要负责人", "联系电话"] + \
+           ["品牌", "车型", "数量"] * 3 + ["已购买柳汽产品(使用柳汽时间)", "未购买过柳汽产品(使用车辆时间)", None, None]
+
+
+def deck_file(rows) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(GROUP_ROW)
+    ws.append(NAME_ROW)
+    for a, b in (("A1", "A2"), ("B1", "B2"), ("C1", "G1"), ("H1", "P1"), ("Q1", "R1"), ("S1", "S2"), ("T1", "T2")):
+        ws.merge_cells(f"{a}:{b}")
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def flat_file(header, rows) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def row(n, region, name, phone, *fleet, transport="长途", nature="私有", contact="张伟", own="", other="", klass="", note=""):
+    cells = [n, region, name, transport, nature, contact, phone]
+    groups = list(fleet) + [(None, None, None)] * (3 - len(fleet))
+    for g in groups:
+        cells += list(g)
+    return cells + [own, other, klass, note]
+
+
+@pytest.fixture
+def fresh_dealer(app, world):
+    """An empty dealer of liuqi, so imports can be counted exactly; its gm is logged in."""
+    import uuid
+
+    from tenant_app.extensions import db
+    from tenant_app.services.orgs import create_org
+    from tenant_app.tenancy import use_network
+
+    code = f"GX-T-{uuid.uuid4().hex[:5].upper()}"
+    with app.app_context():
+        use_network(db.session, world["networks"]["liuqi"])
+        create_org(network_id=world["networks"]["liuqi"], kind="dealer", code=code, name=f"测试经销商{code}",
+                   province="广西", city="柳州")
+        db.session.commit()
+        db.session.remove()
+    return code
+
+
+def _upload(client, data: bytes, name="台帐.xlsx"):
+    return client.post("/d/customers/import", data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def _count(in_network, world, org_code):
+    org_id = world["orgs"].get(("liuqi", org_code), {}).get("id")
+    with in_network(world["networks"]["liuqi"]) as s:
+        if org_id is None:
+            org_id = s.scalar(select(Organisation.id).where(Organisation.code == org_code))
+        return s.scalar(select(func.count(Customer.id)).where(Customer.org_id == org_id)), org_id
+
+
+def _gm_of(new_user, code, login_as):
+    return login_as(new_user(code, "general_manager").username)
+
+
+def test_deck_layout_imports_after_preview(login_as, new_user, fresh_dealer, in_network, world):
+    client = _gm_of(new_user, fresh_dealer, login_as)
+    data = deck_file([
+        row(1, "广西柳州柳南区 ", "柳州市鸿运物流有限公司 ", "138 1234 0001", ("乘龙", "H7 牵引车", "１２"),
+            ("豪沃", "T7H", 3), own="6年", note="老客户"),
+        row(2, None, "覃师傅（个体）", "139-0000-0002", ("德龙", "X3000", 2), other="2018", transport="土石方运输",
+            nature="个体"),
+        [None] * 20,
+        row(3, "广西南宁", "南宁市国投物流", "", ("解放", "J6P", 25), nature="国有", klass="行业性大客户"),
+        row(4, "广西南宁", "南宁新客户", "13700000004"),
+    ])
+    page = _upload(client, data)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "4 位客户可以导入" in html
+    assert _count(in_network, world, fresh_dealer)[0] == 0, "the preview writes nothing"
+    token = __import__("re").search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
+    resp = client.post("/d/customers/import/confirm", data={"token": token})
+    assert resp.status_code == 302
+    n, org_id = _count(in_network, world, fresh_dealer)
+    assert n == 4
+    with in_network(world["networks"]["liuqi"]) as s:
+        by_name = {c.name: c for c in s.scalars(select(Customer).where(Customer.org_id == org_id))}
+        hy = by_name["柳州市鸿运物流有限公司"]
+        assert (hy.region, hy.phone_key, hy.own_units, hy.heavy_units, hy.segment) == (
+            "广西柳州柳南区", "13812340001", 12, 15, "own_old")
+        assert hy.own_since == __import__("datetime").date.today().year - 6
+        qin = by_name["覃师傅（个体）"]
+        assert qin.region == "广西柳州柳南区", "a region merged down the rows carries over"
+        assert (qin.segment, qin.fleet_since, qin.transport_type, qin.nature) == ("rival_old", 2018, "earthwork",
+                                                                                  "individual")
+        assert by_name["南宁市国投物流"].klass == "industry_major"
+        assert by_name["南宁新客户"].segment == "new"
+    again = client.post("/d/customers/import/confirm", data={"token": token})
+    assert again.status_code == 302 and _count(in_network, world, fresh_dealer)[0] == 4, "a token works once"
+
+
+def test_flat_layout(login_as, new_user, fresh_dealer, in_network, world):
+    client = _gm_of(new_user, fresh_dealer, login_as)
+    data = flat_file(["客户名称", "电话", "地址", "信息来源", "品牌1", "车型1", "数量1", "品牌2", "数量2", "首次接触日期"],
+                     [["桂林市路通运输有限公司", "0773 1234567", "桂林市七星区", "信息员", "霸龙", "507", 5, "红岩", 1,
+                       "2026-03-18"]])
+    html = _upload(client, data).get_data(as_text=True)
+    assert "1 位客户可以导入" in html and "霸龙 507 ×5" in html
+
+
+@pytest.mark.parametrize("bad_row,column,reason", [
+    (row(1, "广西", "", "13800000001"), "客户单位(个人)名称", "客户名称为空"),
+    (row(1, "广西", "甲公司", "13800000001", ("乘龙", "H7", "十二")), "数量1", "不是整数"),
+    (row(1, "广西", "甲公司", "13800000001", (None, "H7", 2)), "品牌1", "品牌为空"),
+    (row(1, "广西", "甲公司", "13800000001", ("乘龙", "H7", None)), "数量1", "数量为空"),
+    (row(1, "广西", "甲公司", "13800000001", transport="飞行"), "运输类型", "不是可选值"),
+    (row(1, "广西", "甲公司", "138 00"), "联系电话", "位数不对"),
+    (row(1, "广西", "甲公司", "13800000001", own="很久"), "已购买柳汽产品(使用柳汽时间)", "不是年数或年份"),
+])
+def test_each_kind_of_row_problem_is_reported_and_nothing_imported(bad_row, column, reason, login_as, new_user,
+                                                                    fresh_dealer, in_network, world):
+    client = _gm_of(new_user, fresh_dealer, login_as)
+    good = row(2, "广西", "好客户", "13900000002", ("乘龙", "H7", 1))
+    resp = _upload(client, deck_file([good, bad_row]))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "未导入任何数据" in html
+    assert f"<td>4</td><td>{column}</td>" in html and reason in html, html[html.find("problems"):][:800]
+    assert _count(in_network, world, fresh_dealer)[0] == 0
+
+
+def test_duplicates_in_the_file_and_against_the_ledger(login_as, world):
+    client = login_as("gx-lz-001.gm")
+    with __import__("contextlib").nullcontext():
+        pass
+    existing = client.get("/d/customers").get_data(as_text=True)
+    name = __import__("re").search(r'href="/d/customers/\d+">([^<]+)</a>', existing).group(1)
+    data = deck_file([row(1, "广西", "重复甲", "13811112222"), row(2, "广西", " 重复甲 ", "13811113333"),
+                      row(3, "广西", "重复乙", "138-1111-2222"), row(4, "广西", name, "")])
+    html = _upload(client, data).get_data(as_text=True)
+    assert "与第 3 行客户同名" in html
+    assert "与第 3 行客户电话相同" in html
+    assert "台帐中已有同名客户" in html
+
+
+def test_broken_files_are_refused_before_parsing(login_as, monkeypatch):
+    client = login_as("gx-lz-001.gm")
+    resp = _upload(client, b"name,phone\n a,b\n")
+    assert resp.status_code == 400 and "这不是 .xlsx 文件" in resp.get_data(as_text=True)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("hello.txt", "not a workbook")
+    assert "这不是 .xlsx 文件" in _upload(client, buf.getvalue()).get_data(as_text=True)
+    monkeypatch.setattr(ledger_excel, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 20_000
+    assert "解压后过大" in _upload(client, bomb.getvalue()).get_data(as_text=True)
+    monkeypatch.setattr(ledger_excel, "MAX_ZIP_ENTRIES", 5)
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as z:
+        for i in range(8):
+            z.writestr(f"x{i}", "")
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    assert "包含的文件过多" in _upload(client, many.getvalue()).get_data(as_text=True)
+    assert "只接受 .xlsx" in _upload(client, b"x", name="a.csv").get_data(as_text=True)
+
+
+def test_export_reads_back_as_the_deck_layout(login_as, world, in_network):
+    client = login_as("gx-lz-001.gm")
+    resp = client.get("/d/customers/export.xlsx?segment=own_old")
+    assert resp.mimetype.endswith("spreadsheetml.sheet")
+    ws = load_workbook(io.BytesIO(resp.data)).active
+    assert ws["C1"].value == "客户信息" and ws["H1"].value == "目前使用车型信息" and ws["C2"].value == "客户单位(个人)名称"
+    assert {str(r) for r in ws.merged_cells.ranges} >= {"A1:A2", "C1:G1", "H1:P1", "Q1:R1"}
+    exported = {r[2]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    org_id = world["orgs"][("liuqi", "GX-LZ-001")]["id"]
+    with in_network(world["networks"]["liuqi"]) as s:
+        expected = s.scalars(select(Customer).where(Customer.org_id == org_id, Customer.segment == "own_old")).all()
+        assert set(exported) == {c.name for c in expected}
+        c = expected[0]
+        cells = exported[c.name]
+        assert cells[6] == (c.phone or None)
+        assert [cells[7 + 3 * i] for i in range(len(c.fleet[:3]))] == [e.brand_text for e in c.fleet[:3]]
+        assert cells[18] == "一般性大客户" if c.klass == "general_major" else True
+        assert cells[16] == f"{__import__('datetime').date.today().year - c.own_since}年"
+
+
+def test_export_imports_back_into_an_empty_ledger(login_as, new_user, fresh_dealer, in_network, world):
+    data = login_as("gx-lz-001.gm").get("/d/customers/export.xlsx?klass=key_major").data
+    client = _gm_of(new_user, fresh_dealer, login_as)
+    html = _upload(client, data).get_data(as_text=True)
+    assert "可以导入" in html, html[:2000]
+
+
+def test_command_line_import_and_export(app, fresh_dealer, tmp_path, in_network, world):
+    runner = app.test_cli_runner()
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(deck_file([row(1, "广西", "", "13800000001"), row(2, "广西", "乙", "1", ("乘龙", "H7", "x"))]))
+    result = runner.invoke(args=["ledger", "import", str(bad), "--network", "liuqi", "--org", fresh_dealer])
+    assert result.exit_code == 1
+    assert "row 3, column 客户单位(个人)名称: 客户名称为空" in result.output
+    assert "row 4, column 数量1" in result.output and "row 4, column 联系电话" in result.output
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(deck_file([row(1, "广西", "命令行客户甲", "13800000011", ("乘龙", "H7", 2)),
+                                row(2, "广西", "命令行客户乙", "13800000012")]))
+    dry = runner.invoke(args=["ledger", "import", str(good), "--network", "liuqi", "--org", fresh_dealer, "--dry-run"])
+    assert dry.exit_code == 0 and "2 rows (deck layout) would be imported" in dry.output
+    assert _count(in_network, world, fresh_dealer)[0] == 0
+    done = runner.invoke(args=["ledger", "import", str(good), "--network", "liuqi", "--org", fresh_dealer])
+    assert done.exit_code == 0 and _count(in_network, world, fresh_dealer)[0] == 2
+    out = tmp_path / "out.xlsx"
+    exp = runner.invoke(args=["ledger", "export", "--network", "liuqi", "--org", fresh_dealer, str(out)])
+    assert exp.exit_code == 0
+    names = [r[2] for r in load_workbook(out).active.iter_rows(min_row=3, values_only=True)]
+    assert sorted(names) == ["命令行客户乙", "命令行客户甲"]
+    wrong = runner.invoke(args=["ledger", "export", "--network", "demo2", "--org", fresh_dealer, str(out)])
+    assert wrong.exit_code != 0 and "no organisation" in wrong.output
