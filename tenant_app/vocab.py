@@ -49,3 +49,27 @@ def code_for(vocab: dict, text: str) -> str | None:
         if text in (str(code), chinese):
             return code
     return None
+
+
+# Callbacks (slides 32, 35-39) and follow-up (slides 40-44).
+CALLBACK_METHODS = {"sms": N_("发送慰问短信"), "phone": N_("电话回访"), "home_callback": N_("上门回访"),
+                    "visit": N_("上门拜访"), "thank_you_party": N_("答谢会"), "promotion_meeting": N_("推广会")}
+CALLBACK_GROUPS = {"recent": N_("近期购车客户"), "middle": N_("中期购车客户"), "old_own": N_("早期已购本品客户"),
+                   "old_rival": N_("早期已购竞品客户"), "own_major": N_("本品大客户"), "rival_major": N_("竞品大客户"),
+                   "new": N_("新客户（未购车）")}
+WHEN = {"3m": N_("3个月内"), "6m": N_("6个月内"), "12m": N_("12个月内"), "later": N_("12个月以后"), "none": N_("暂无计划")}
+PAYMENTS = {"full": N_("全款"), "mortgage": N_("按揭"), "installment": N_("分期"), "lease": N_("融资租赁")}
+BIG_STEPS = {"appointment": N_("电话预约"), "time_place": N_("约定地点、时间"), "visit": N_("上门拜访（门卫、车队长、主管、经理）"),
+             "gift": N_("赠送礼品（按公司规定）"), "situation": N_("交流，了解现状"), "needs": N_("了解购车需求"),
+             "doubts": N_("了解客户的疑虑"), "strengths": N_("介绍本品优势"), "compare": N_("突出与竞品的优势"),
+             "answers": N_("重点介绍疑虑的解决措施"), "accepts": N_("客户认同本品优势"),
+             "recommend": N_("推荐车型、设计物流方案"), "agrees": N_("得到客户认同"), "contract_date": N_("确定合同签订时间")}
+ORDINARY_STEPS = {"phone": N_("电话回访"), "invite": N_("邀请来店看车"), "receive": N_("接见客户"),
+                  "situation": N_("交流，了解现状"), "needs": N_("了解购车需求"), "doubts": N_("了解客户的疑虑"),
+                  "strengths": N_("介绍本品优势"), "compare": N_("突出与竞品的优势对比"),
+                  "answers": N_("重点介绍疑虑的解决措施"), "accepts": N_("客户认同本品优势"),
+                  "recommend": N_("推荐车型、设计物流方案"), "agrees": N_("得到客户认同"),
+                  "contract_date": N_("确定合同签订时间"), "help": N_("介绍我们可以为客户提供的帮助")}
+STAGES = {"following": N_("跟进中"), "negotiating": N_("洽谈中"), "give_up_pending": N_("放弃待批"), "won": N_("已成交"),
+          "lost": N_("未成交")}
+TASK_KINDS = {"delivery": N_("交车"), "word_of_mouth": N_("口碑传播"), "service_tracking": N_("服务跟踪回访")}

@@ -82,12 +82,14 @@ class Person:
 def world(app):
     """Plain facts about the seeded networks: every user, organisation and network."""
     from tenant_app.extensions import db
-    from tenant_app.models import Customer, Network, Organisation, Stakeholder, User
+    from tenant_app.models import (AfterSaleTask, CallbackPlan, Customer, Network, Opportunity, Organisation,
+                                   Stakeholder, User)
     from tenant_app.tenancy import use_network
 
     facts = {"networks": {}, "people": {}, "orgs": {}, "extra": {},
              # every record a route may name: kind -> [(id, network code, owning org id)]
-             "records": {"org": [], "user": [], "customer": [], "stakeholder": []}}
+             "records": {"org": [], "user": [], "customer": [], "stakeholder": [], "plan": [], "opportunity": [],
+                         "task": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -108,6 +110,9 @@ def world(app):
                 rec["customer"] += [(i, net.code, org_id) for i in ids]
             rec["stakeholder"] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                 select(Stakeholder.id, Customer.org_id).join(Stakeholder.customer))]
+            for kind, model in (("plan", CallbackPlan), ("opportunity", Opportunity), ("task", AfterSaleTask)):
+                rec[kind] += [(i, net.code, org_id) for i, org_id in db.session.execute(
+                    select(model.id, model.org_id).order_by(model.id).limit(40))]
             db.session.rollback()
         db.session.remove()
     return facts

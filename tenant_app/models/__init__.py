@@ -1,9 +1,12 @@
 """All models, imported here so Alembic and the app see one metadata."""
 from .audit import AuditEntry
 from .brands import Brand
+from .callbacks import Callback, CallbackItem, CallbackPlan, CallbackStrategy
 from .customers import CLASSES, SEGMENTS, Customer, FleetEntry, Stakeholder
+from .deals import AfterSaleTask, DealVehicle, NegotiationRound, Opportunity
 from .network import ORG_KINDS, Network, Organisation
 from .users import ROLES, User
 
-__all__ = ["AuditEntry", "Brand", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",
+__all__ = ["AfterSaleTask", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
+           "DealVehicle", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",
            "ROLES", "SEGMENTS", "Stakeholder", "User"]

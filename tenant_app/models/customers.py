@@ -52,6 +52,7 @@ class Customer(NetworkOwned, Audited, Timestamps, db.Model):
     own_units: Mapped[int] = mapped_column(default=0)
     own_since: Mapped[int | None] = mapped_column(default=None)  # year the customer began on our brand
     fleet_since: Mapped[int | None] = mapped_column(default=None)  # year of the oldest vehicle in use
+    last_bought: Mapped[int | None] = mapped_column(default=None)  # year of the newest: the callback cohort
     intent_level: Mapped[int | None] = mapped_column(default=None, index=True)
 
     fleet: Mapped[list["FleetEntry"]] = relationship(back_populates="customer", cascade="all, delete-orphan",

@@ -13,11 +13,12 @@ _POLICIES: dict[type, "Policy"] = {}
 
 
 class Policy:
-    model: type
+    model: type | None = None
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
-        _POLICIES[cls.model] = cls()
+        if cls.__dict__.get("model") is not None:  # shared bases name no model
+            _POLICIES[cls.model] = cls()
 
     def can(self, user, action: str, target) -> bool:
         handler = getattr(self, f"can_{action}", None)

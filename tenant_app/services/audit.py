@@ -3,6 +3,7 @@ every create/update/delete of an Audited model with who, when, which network and
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
@@ -51,6 +52,8 @@ def subject_org_of(obj) -> int | None:
 
 
 def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
     if isinstance(value, (datetime, date)):
         return value.isoformat(sep=" ", timespec="seconds") if isinstance(value, datetime) else value.isoformat()
     return value

@@ -8,6 +8,7 @@ from ..models import Network
 from ..tenancy import use_network
 from .accounts import create_user
 from .demo_customers import seed_customers
+from .demo_work import seed_work
 from .networks import create_network
 from .orgs import create_org
 
@@ -87,9 +88,10 @@ def seed(customers: int = 2400):
                             phone=_phone(seq), password=DEMO_PASSWORD)
         db.session.flush()
         n = seed_customers(network.id, customers)
+        done = seed_work(network.id)
         db.session.commit()
         logins.append(spec["code"])
-        yield f"network {spec['code']} created: {len(spec['orgs']) + 1} organisations, {seq + 1} users, {n} customers"
+        yield f"network {spec['code']} created: {len(spec['orgs']) + 1} organisations, {seq + 1} users, {n} customers, {done} callbacks"
     if logins:
         yield f"demo logins (password {DEMO_PASSWORD}), e.g. network liuqi: admin, supervisor, gx-lz-001.gm, " \
               f"gx-lz-001.sales1, bb-lz-01.mgr, sv-lz-01.mgr; network demo2: admin, sd-jn-001.gm"

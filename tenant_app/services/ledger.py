@@ -39,6 +39,7 @@ class Derived:
     own_units: int
     own_since: int | None
     fleet_since: int | None
+    last_bought: int | None
 
 
 def derive_from(rows, industry_major: bool) -> Derived:
@@ -61,7 +62,8 @@ def derive_from(rows, industry_major: bool) -> Derived:
         klass = "retail"
     own_years = [s for is_own, q, _, s in rows if is_own and q > 0 and s]
     all_years = [s for _, q, _, s in rows if q > 0 and s]
-    return Derived(segment, klass, heavy, own, min(own_years, default=None), min(all_years, default=None))
+    return Derived(segment, klass, heavy, own, min(own_years, default=None), min(all_years, default=None),
+                   max(all_years, default=None))
 
 
 def derive(customer: Customer) -> None:
@@ -69,6 +71,7 @@ def derive(customer: Customer) -> None:
     d = derive_from(rows, customer.industry_major)
     customer.segment, customer.klass, customer.heavy_units = d.segment, d.klass, d.heavy_units
     customer.own_units, customer.own_since, customer.fleet_since = d.own_units, d.own_since, d.fleet_since
+    customer.last_bought = d.last_bought
 
 
 @event.listens_for(Session, "before_flush")

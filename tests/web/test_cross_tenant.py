@@ -16,7 +16,8 @@ from tenant_app.models import Customer, Organisation, User
 # Route arguments that are not record ids, and the value to put there.
 NOT_IDS = {"code": "en"}
 # Record-id arguments: which records of `world` they name.
-ID_KINDS = {"org_id": "org", "user_id": "user", "customer_id": "customer", "stakeholder_id": "stakeholder"}
+ID_KINDS = {"org_id": "org", "user_id": "user", "customer_id": "customer", "stakeholder_id": "stakeholder",
+            "plan_id": "plan", "opportunity_id": "opportunity", "task_id": "task"}
 SKIP_ENDPOINTS = {"static", "bootstrap.static", "auth.logout", "auth.login"}
 DENIED = {403, 404, 405}
 

@@ -80,8 +80,10 @@ def edit(customer_id):
 def customer(customer_id):
     customer = authorize(current_user, "view", _load(customer_id))
     from ...services.talking_points import checklists_for
+    from ...services.timeline import next_due, timeline
     return render_template("ledger/customer.html", customer=customer, stakeholder_form=StakeholderForm(),
-                           today_year=date.today().year, own_brand=getattr(own_brand(), 'name', ''),
+                           events=timeline(customer), next_due=next_due(customer),
+                           today_year=date.today().year, today=date.today(), own_brand=getattr(own_brand(), 'name', ''),
                            merge_form=MergeForm(), checklists=checklists_for(customer))
 
 
@@ -126,8 +128,9 @@ def merge(customer_id):
 
 
 def register(bp):
-    from . import excel_views
+    from . import excel_views, work_views
     excel_views.register(bp)
+    work_views.register(bp)
     bp.add_url_rule("/customers", "customers", ledger)
     bp.add_url_rule("/customers/new", "customer_new", new, methods=["GET", "POST"])
     bp.add_url_rule("/customers/<int:customer_id>", "customer", customer)

@@ -199,3 +199,16 @@ def user_reset(user_id):
     temp = reset_password(user)
     db.session.commit()
     return render_template("manufacturer/password_issued.html", user=user, password=temp)
+
+
+# --- the network's default callback strategy ------------------------------------------
+@bp.route("/callback-strategy", methods=["GET", "POST"])
+def callback_strategy():
+    from ...models import CallbackStrategy
+    from ...services.callbacks import strategy_for
+    from ..ledger.work_views import _strategy_page
+
+    authorize(current_user, "view", CallbackStrategy)
+    current = strategy_for(current_user.org)  # the maker has no refinement: the network default
+    target = current if current.id else CallbackStrategy(network_id=current_user.network_id, org_id=None)
+    return _strategy_page(current, target, "work/strategy.html")

@@ -1,0 +1,268 @@
+"""Callbacks, follow-up and after-sale work, presented on each ledger party's blueprint."""
+import calendar
+from collections import defaultdict
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ... import vocab
+from ...extensions import db
+from ...models import AfterSaleTask, Callback, CallbackItem, CallbackPlan, CallbackStrategy, Customer, Opportunity, User
+from ...policies import authorize, can, scope
+from ...services import callbacks as cbs
+from ...services import deals
+from ..listing import paginate
+from .work_forms import (AssignForm, CallbackForm, DecideForm, GiveUpForm, PlanForm, RoundForm, StrategyForm,
+                         TaskDoneForm, WinForm)
+
+
+def _staff():
+    return db.session.scalars(scope(current_user, select(User).where(User.org_id == current_user.org_id,
+                                                                      User.status == "active")
+                                    .order_by(User.name), User)).all()
+
+
+def _assignee_filter():
+    """Keepers see anyone's list (default: everyone's); others only their own."""
+    if can(current_user, "create", CallbackPlan):
+        return request.args.get("assignee_id", type=int)
+    return current_user.id
+
+
+# --- callbacks ------------------------------------------------------------------------
+def due_list():
+    authorize(current_user, "list", CallbackItem)
+    stmt = scope(current_user, select(CallbackItem).where(CallbackItem.status == "planned"), CallbackItem)
+    assignee = _assignee_filter()
+    if assignee:
+        stmt = stmt.where(CallbackItem.assignee_id == assignee)
+    if request.args.get("overdue"):
+        stmt = stmt.where(CallbackItem.due_on < date.today())
+    page = paginate(stmt.order_by(CallbackItem.due_on, CallbackItem.id))
+    return render_template("work/due.html", page=page, today=date.today(), staff=_staff(), assignee=assignee)
+
+
+def calendar_view():
+    authorize(current_user, "list", CallbackItem)
+    try:
+        year, month = (int(x) for x in request.args.get("month", date.today().strftime("%Y-%m")).split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        first = date.today().replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    stmt = scope(current_user, select(CallbackItem).where(CallbackItem.due_on.between(first, last),
+                                                          CallbackItem.method.in_(("visit", "home_callback"))),
+                 CallbackItem)
+    assignee = _assignee_filter()
+    if assignee:
+        stmt = stmt.where(CallbackItem.assignee_id == assignee)
+    by_day = defaultdict(list)
+    for item in db.session.scalars(stmt.order_by(CallbackItem.due_on)):
+        by_day[item.due_on].append(item)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    prev_month = (first.replace(day=1) - date.resolution).strftime("%Y-%m")
+    next_month = (last + date.resolution).strftime("%Y-%m")
+    return render_template("work/calendar.html", weeks=weeks, by_day=by_day, first=first, prev_month=prev_month,
+                           next_month=next_month)
+
+
+def plans():
+    authorize(current_user, "list", CallbackPlan)
+    form = PlanForm()
+    if form.validate_on_submit():
+        authorize(current_user, "create", CallbackPlan)
+        try:
+            plan = cbs.generate_plan(current_user.org, title=form.title.data, starts_on=form.starts_on.data,
+                                     ends_on=form.ends_on.data, by=current_user)
+            db.session.commit()
+        except cbs.CallbackError as e:
+            db.session.rollback()
+            form.ends_on.errors.append(str(e))
+        else:
+            flash(_("已生成回访计划：%(n)s 项。", n=len(plan.items)), "success")
+            return redirect(url_for(".callback_plan", plan_id=plan.id))
+    counts = dict(db.session.execute(scope(current_user, select(CallbackItem.plan_id, func.count()), CallbackItem)
+                                     .group_by(CallbackItem.plan_id)).all())
+    rows = db.session.scalars(scope(current_user, select(CallbackPlan), CallbackPlan)
+                              .order_by(CallbackPlan.starts_on.desc())).all()
+    return render_template("work/plans.html", plans=rows, counts=counts, form=form)
+
+
+def plan(plan_id):
+    plan = authorize(current_user, "view", db.session.get(CallbackPlan, plan_id))
+    form = AssignForm()
+    staff = _staff()
+    form.assignee_id.choices = [(u.id, u.name) for u in staff]
+    if form.validate_on_submit():
+        authorize(current_user, "assign", plan)
+        assignee = next((u for u in staff if u.id == form.assignee_id.data), None)
+        items = [i for i in plan.items if i.id in set(form.item_ids.data or [])]
+        if assignee is None or not items:
+            flash(_("请选择计划项和本机构的人员。"), "danger")
+        else:
+            for item in items:
+                item.assignee_id = assignee.id
+            db.session.commit()
+            flash(_("已将 %(n)s 项分配给 %(name)s。", n=len(items), name=assignee.name), "success")
+        return redirect(url_for(".callback_plan", plan_id=plan.id))
+    stmt = select(CallbackItem).where(CallbackItem.plan_id == plan.id).order_by(CallbackItem.due_on, CallbackItem.id)
+    done = sum(1 for i in plan.items if i.status == "done")
+    return render_template("work/plan.html", plan=plan, page=paginate(stmt), form=form, staff=staff, done=done)
+
+
+def strategy():
+    authorize(current_user, "view", CallbackStrategy)
+    current = cbs.strategy_for(current_user.org)
+    mine = current if current.org_id == current_user.org_id else CallbackStrategy(
+        network_id=current_user.network_id, org_id=current_user.org_id)
+    return _strategy_page(current, mine, "work/strategy.html")
+
+
+def _strategy_page(current, target, template):
+    form = StrategyForm(obj=current)
+    if form.validate_on_submit():
+        authorize(current_user, "edit", target)
+        matrix = {g: request.form.getlist(f"m-{g}") for g in vocab.CALLBACK_GROUPS}
+        try:
+            cbs.save_strategy(current_user.network_id, target.org_id, form.recent_years.data,
+                              form.middle_years.data, matrix)
+            db.session.commit()
+        except cbs.CallbackError as e:
+            db.session.rollback()
+            form.middle_years.errors.append(str(e))
+        else:
+            flash(_("回访策略已保存。"), "success")
+            return redirect(request.path)
+    return render_template(template, form=form, current=current, editable=can(current_user, "edit", target))
+
+
+def record(customer_id):
+    customer = authorize(current_user, "view", db.session.get(Customer, customer_id))
+    item = None
+    if request.args.get("item_id", type=int):
+        item = authorize(current_user, "record", db.session.get(CallbackItem, request.args.get("item_id", type=int)))
+    else:
+        authorize(current_user, "edit", customer)
+    form = CallbackForm()
+    steps = cbs.steps_for(customer)
+    form.steps.choices = [(k, _(v)) for k, v in steps.items()]
+    if request.method == "GET":
+        form.done_on.data = date.today()
+        if item:
+            form.method.data = item.method
+    if form.validate_on_submit():
+        data = form.data_fields()
+        data["steps"] = [s for s in data["steps"] if s in steps]
+        try:
+            cbs.record_callback(customer, current_user, data, item)
+            db.session.commit()
+        except cbs.CallbackError as e:
+            db.session.rollback()
+            flash(str(e), "danger")
+        else:
+            flash(_("回访已记录。"), "success")
+            return redirect(url_for(".customer", customer_id=customer.id))
+    return render_template("work/record.html", form=form, customer=customer, item=item)
+
+
+# --- follow-up and deals ------------------------------------------------------------------
+def opportunities():
+    authorize(current_user, "list", Opportunity)
+    stmt = scope(current_user, select(Opportunity), Opportunity)
+    stage = request.args.get("stage", "open")
+    if stage == "open":
+        stmt = stmt.where(Opportunity.stage.in_(("following", "negotiating", "give_up_pending")))
+    elif stage in vocab.STAGES:
+        stmt = stmt.where(Opportunity.stage == stage)
+    if request.args.get("owner_id", type=int):
+        stmt = stmt.where(Opportunity.owner_id == request.args.get("owner_id", type=int))
+    if request.args.get("intent_level", type=int):
+        stmt = stmt.where(Opportunity.intent_level == request.args.get("intent_level", type=int))
+    page = paginate(stmt.order_by(Opportunity.intent_level.is_(None), Opportunity.intent_level,
+                                  Opportunity.expected_on, Opportunity.id))
+    return render_template("work/opportunities.html", page=page, stage=stage, staff=_staff())
+
+
+def opportunity(opportunity_id):
+    opp = authorize(current_user, "view", db.session.get(Opportunity, opportunity_id))
+    return render_template("work/opportunity.html", opp=opp, round_form=RoundForm(), win_form=WinForm(),
+                           give_up_form=GiveUpForm(), decide_form=DecideForm(), today=date.today())
+
+
+def _opportunity_action(opportunity_id, action, form_cls, act):
+    opp = authorize(current_user, action, db.session.get(Opportunity, opportunity_id))
+    form = form_cls()
+    if form.validate_on_submit():
+        try:
+            act(opp, form)
+            db.session.commit()
+        except deals.DealError as e:
+            db.session.rollback()
+            flash(str(e), "danger")
+        else:
+            flash(_("已保存。"), "success")
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                flash(str(e), "danger")
+    return redirect(url_for(".opportunity", opportunity_id=opportunity_id))
+
+
+def add_round(opportunity_id):
+    return _opportunity_action(opportunity_id, "edit", RoundForm, lambda opp, f: deals.add_round(opp, {
+        k: getattr(f, k).data for k in ("held_on", "participants", "objections", "prepared", "next_step", "next_on")}))
+
+
+def win(opportunity_id):
+    return _opportunity_action(opportunity_id, "edit", WinForm, lambda opp, f: deals.win(
+        opp, contract_on=f.contract_on.data, amount=f.amount.data, vehicles=f.vehicles()))
+
+
+def give_up(opportunity_id):
+    return _opportunity_action(opportunity_id, "edit", GiveUpForm, lambda opp, f: deals.request_give_up(
+        opp, current_user, f.reason.data, f.competitor.data or ""))
+
+
+def decide(opportunity_id):
+    return _opportunity_action(opportunity_id, "approve", DecideForm, lambda opp, f: deals.decide_give_up(
+        opp, current_user, bool(f.approve.data)))
+
+
+def tasks():
+    authorize(current_user, "list", AfterSaleTask)
+    stmt = scope(current_user, select(AfterSaleTask).where(AfterSaleTask.status == "open"), AfterSaleTask)
+    assignee = _assignee_filter()
+    if assignee:
+        stmt = stmt.where(AfterSaleTask.assignee_id == assignee)
+    page = paginate(stmt.order_by(AfterSaleTask.due_on, AfterSaleTask.id))
+    return render_template("work/tasks.html", page=page, today=date.today(), form=TaskDoneForm())
+
+
+def task_done(task_id):
+    task = authorize(current_user, "complete", db.session.get(AfterSaleTask, task_id))
+    form = TaskDoneForm()
+    if form.validate_on_submit():
+        deals.complete_task(task, form.notes.data or "")
+        db.session.commit()
+        flash(_("已完成。"), "success")
+    return redirect(url_for(".tasks"))
+
+
+def register(bp):
+    bp.add_url_rule("/callbacks", "callbacks", due_list)
+    bp.add_url_rule("/callbacks/calendar", "callbacks_calendar", calendar_view)
+    bp.add_url_rule("/callbacks/plans", "callback_plans", plans, methods=["GET", "POST"])
+    bp.add_url_rule("/callbacks/plans/<int:plan_id>", "callback_plan", plan, methods=["GET", "POST"])
+    bp.add_url_rule("/callbacks/strategy", "callback_strategy", strategy, methods=["GET", "POST"])
+    bp.add_url_rule("/customers/<int:customer_id>/callbacks/new", "callback_new", record, methods=["GET", "POST"])
+    bp.add_url_rule("/opportunities", "opportunities", opportunities)
+    bp.add_url_rule("/opportunities/<int:opportunity_id>", "opportunity", opportunity)
+    bp.add_url_rule("/opportunities/<int:opportunity_id>/rounds", "opportunity_round", add_round, methods=["POST"])
+    bp.add_url_rule("/opportunities/<int:opportunity_id>/win", "opportunity_win", win, methods=["POST"])
+    bp.add_url_rule("/opportunities/<int:opportunity_id>/give-up", "opportunity_give_up", give_up, methods=["POST"])
+    bp.add_url_rule("/opportunities/<int:opportunity_id>/decide", "opportunity_decide", decide, methods=["POST"])
+    bp.add_url_rule("/tasks", "tasks", tasks)
+    bp.add_url_rule("/tasks/<int:task_id>/done", "task_done", task_done, methods=["POST"])

@@ -1,0 +1,83 @@
+"""The ledger's daily work: callback plans and records, opportunities, after-sale tasks.
+All of it belongs to one dealer (or body-builder): its staff see it, the keepers of
+the ledger manage it, and a person acts on what is assigned to them."""
+from ..models import AfterSaleTask, Callback, CallbackItem, CallbackPlan, CallbackStrategy, Opportunity
+from .base import Policy, is_network_admin
+from .customers import LEDGER_KEEPERS, _own_ledger
+
+APPROVERS = ("general_manager", "brand_manager", "manager")
+
+
+def _same_org(user, record) -> bool:
+    return _own_ledger(user) and (isinstance(record, type) or record.org_id == user.org_id)
+
+
+class _OrgWork(Policy):
+    model = None
+
+    def can_list(self, user, _):
+        return _own_ledger(user)
+
+    def can_view(self, user, record):
+        return _same_org(user, record)
+
+    def scope(self, user, stmt):
+        if not _own_ledger(user):
+            return stmt.where(False)
+        return stmt.where(self.model.org_id == user.org_id)
+
+
+class CallbackPlanPolicy(_OrgWork):
+    model = CallbackPlan
+
+    def can_create(self, user, _):
+        return _own_ledger(user) and user.has_role(*LEDGER_KEEPERS)
+
+    def can_assign(self, user, plan):
+        return _same_org(user, plan) and user.has_role(*LEDGER_KEEPERS)
+
+
+class CallbackItemPolicy(_OrgWork):
+    model = CallbackItem
+
+    def can_record(self, user, item):
+        return _same_org(user, item) and (item.assignee_id == user.id or user.has_role(*LEDGER_KEEPERS))
+
+
+class CallbackPolicy(_OrgWork):
+    model = Callback
+
+
+class OpportunityPolicy(_OrgWork):
+    model = Opportunity
+
+    def can_edit(self, user, opp):
+        return _same_org(user, opp) and (opp.owner_id == user.id or user.has_role(*LEDGER_KEEPERS))
+
+    def can_approve(self, user, opp):
+        return _same_org(user, opp) and user.has_role(*APPROVERS)
+
+
+class AfterSaleTaskPolicy(_OrgWork):
+    model = AfterSaleTask
+
+    def can_complete(self, user, task):
+        return _same_org(user, task) and (task.assignee_id == user.id or user.has_role(*LEDGER_KEEPERS))
+
+
+class CallbackStrategyPolicy(Policy):
+    """The network default is the manufacturer's (network admins edit it); a dealer's
+    refinement is its ledger keepers'."""
+
+    model = CallbackStrategy
+
+    def can_view(self, user, strategy):
+        return isinstance(strategy, type) or strategy.org_id in (None, user.org_id)
+
+    def can_edit(self, user, strategy):
+        if strategy.org_id is None:
+            return is_network_admin(user)
+        return strategy.org_id == user.org_id and _own_ledger(user) and user.has_role(*LEDGER_KEEPERS)
+
+    def scope(self, user, stmt):
+        return stmt.where((CallbackStrategy.org_id.is_(None)) | (CallbackStrategy.org_id == user.org_id))

@@ -1,0 +1,63 @@
+"""A customer's history in one list, newest first, and the next thing due."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from .. import vocab
+from ..extensions import db
+from ..models import AfterSaleTask, Callback, CallbackItem, NegotiationRound, Opportunity
+
+
+@dataclass
+class Event:
+    on: date
+    kind: str          # callback | opportunity | round | won | task
+    title: str         # msgid or text
+    detail: str = ""
+    opportunity_id: int | None = None
+
+
+def timeline(customer) -> list[Event]:
+    events = []
+    for cb in db.session.scalars(select(Callback).where(Callback.customer_id == customer.id)):
+        detail = cb.result or ""
+        if cb.intent_level:
+            detail = f"{vocab.label(vocab.INTENT_LEVELS, cb.intent_level)} {detail}"
+        events.append(Event(cb.done_on, "callback", vocab.CALLBACK_METHODS.get(cb.method, cb.method), detail))
+    for opp in db.session.scalars(select(Opportunity).where(Opportunity.customer_id == customer.id)):
+        events.append(Event(opp.created_at.date(), "opportunity", vocab.N_("建立跟进商机"),
+                            f"{opp.model} × {opp.quantity}", opp.id))
+        if opp.contract_on:
+            events.append(Event(opp.contract_on, "won", vocab.STAGES["won"], ", ".join(v.vin for v in opp.vehicles),
+                                opp.id))
+        for r in db.session.scalars(select(NegotiationRound).where(NegotiationRound.opportunity_id == opp.id)):
+            events.append(Event(r.held_on, "round", vocab.N_("洽谈"), r.objections, opp.id))
+    for task in db.session.scalars(select(AfterSaleTask).where(AfterSaleTask.customer_id == customer.id,
+                                                               AfterSaleTask.status == "done")):
+        events.append(Event(task.done_on, "task", vocab.TASK_KINDS[task.kind], task.notes))
+    return sorted(events, key=lambda e: e.on, reverse=True)
+
+
+def next_due(customer):
+    """(date, msgid) of the earliest open item: a planned callback, an after-sale task, a
+    negotiation round's next date."""
+    candidates = []
+    item = db.session.scalars(select(CallbackItem).where(CallbackItem.customer_id == customer.id,
+                                                         CallbackItem.status == "planned")
+                              .order_by(CallbackItem.due_on)).first()
+    if item:
+        candidates.append((item.due_on, vocab.CALLBACK_METHODS[item.method]))
+    task = db.session.scalars(select(AfterSaleTask).where(AfterSaleTask.customer_id == customer.id,
+                                                          AfterSaleTask.status == "open")
+                              .order_by(AfterSaleTask.due_on)).first()
+    if task:
+        candidates.append((task.due_on, vocab.TASK_KINDS[task.kind]))
+    nxt = db.session.scalars(select(NegotiationRound.next_on).join(Opportunity).where(
+        Opportunity.customer_id == customer.id, Opportunity.stage.in_(("following", "negotiating")),
+        NegotiationRound.next_on.is_not(None)).order_by(NegotiationRound.next_on.desc())).first()
+    if nxt:
+        candidates.append((nxt, vocab.N_("下一轮洽谈")))
+    return min(candidates, default=None)
