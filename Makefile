@@ -41,6 +41,8 @@ test: venv translations system-deps-test
 # Figures, not pass/fail: see bench/README.md (DATABASE_URL=postgresql://... for PostgreSQL).
 bench: venv translations
 	$(BIN)/python -m bench.platform
+	$(BIN)/python -m bench.ledger
+	$(BIN)/python -m bench.ledger_import
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

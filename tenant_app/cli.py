@@ -134,11 +134,16 @@ def rq_worker(queues, burst):
     from redis import Redis
     from rq import Worker
 
+    import os
+
+    from . import jobs
+
     url = current_app.config["REDIS_URL"]
     if not url:
         raise click.ClickException("REDIS_URL is not set: jobs run inline, no worker is needed")
+    jobs.WORKER["parent_pid"] = os.getpid()
     connection = Redis.from_url(url)
-    Worker(list(queues) or ["reports", "default"], connection=connection).work(burst=burst)
+    Worker(list(queues) or list(jobs.QUEUES), connection=connection).work(burst=burst)
 
 
 def init_app(app):

@@ -33,6 +33,8 @@ def load(instance_path: str) -> dict:
         "MIGRATION_DATABASE_URL": env("MIGRATION_DATABASE_URL") or database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": env("REDIS_URL") or None,
+        # Jobs run on RQ workers when Redis is there, inline (in the request) otherwise.
+        "JOBS_INLINE": not env("REDIS_URL"),
         "BOOTSTRAP_SERVE_LOCAL": True,  # no CDN: the app runs on closed intranets
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",

@@ -28,6 +28,7 @@ def app_config(app_url: str, owner_url: str, **extra) -> dict:
         "MIGRATION_DATABASE_URL": owner_url,
         "WTF_CSRF_ENABLED": False,
         "REDIS_URL": REDIS_URL,
+        "JOBS_INLINE": True,  # tests/jobs run them on a real RQ worker
         "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
         "RATELIMIT_KEY_PREFIX": "test-" + uuid.uuid4().hex[:8],
         **extra,
@@ -82,14 +83,14 @@ class Person:
 def world(app):
     """Plain facts about the seeded networks: every user, organisation and network."""
     from tenant_app.extensions import db
-    from tenant_app.models import (AfterSaleTask, CallbackPlan, Customer, Network, Opportunity, Organisation,
-                                   Stakeholder, User)
+    from tenant_app.models import (AfterSaleTask, CallbackPlan, Customer, JobRecord, Network, Opportunity,
+                                   Organisation, Stakeholder, User)
     from tenant_app.tenancy import use_network
 
     facts = {"networks": {}, "people": {}, "orgs": {}, "extra": {},
              # every record a route may name: kind -> [(id, network code, owning org id)]
              "records": {"org": [], "user": [], "customer": [], "stakeholder": [], "plan": [], "opportunity": [],
-                         "task": []}}
+                         "task": [], "job": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -110,7 +111,15 @@ def world(app):
                 rec["customer"] += [(i, net.code, org_id) for i in ids]
             rec["stakeholder"] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                 select(Stakeholder.id, Customer.org_id).join(Stakeholder.customer))]
-            for kind, model in (("plan", CallbackPlan), ("opportunity", Opportunity), ("task", AfterSaleTask)):
+            dealer = db.session.scalars(select(Organisation).where(Organisation.kind == "dealer")
+                                        .order_by(Organisation.id)).first()
+            db.session.add(JobRecord(network_id=net.id, org_id=dealer.id, kind="ledger_check", status="done",
+                                     params={"path": "/nonexistent.xlsx", "filename": "x.xlsx"},
+                                     result={"rows": 1, "problem_count": 0, "preview": []}))
+            db.session.commit()
+            use_network(db.session, net.id)
+            for kind, model in (("plan", CallbackPlan), ("opportunity", Opportunity), ("task", AfterSaleTask),
+                                ("job", JobRecord)):
                 rec[kind] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                     select(model.id, model.org_id).order_by(model.id).limit(40))]
             db.session.rollback()

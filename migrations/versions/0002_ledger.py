@@ -79,10 +79,13 @@ def upgrade():
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_customers_intent_level'), ['intent_level'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_network_id'), ['network_id'], unique=False)
-        batch_op.create_index('ix_customers_org_class', ['org_id', 'klass', 'segment'], unique=False)
+        batch_op.create_index('ix_customers_ledger_counts', ['network_id', 'org_id', 'klass', 'segment'], unique=False)
+        batch_op.create_index('ix_customers_ledger_heavy', ['network_id', 'org_id', 'heavy_units', 'id'], unique=False)
+        batch_op.create_index('ix_customers_ledger_segment_heavy', ['network_id', 'org_id', 'segment', 'heavy_units', 'id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_customers_org_id'), ['org_id'], unique=False)
         batch_op.create_index('ix_customers_org_phone', ['org_id', 'phone_key'], unique=False)
-        batch_op.create_index('ix_customers_org_sort_name', ['org_id', 'name', 'id'], unique=False)
+        batch_op.create_index('ix_customers_ledger_name', ['network_id', 'org_id', 'name', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_responsible_id'), ['responsible_id'], unique=False)
 
     op.create_table('fleet_entries',
@@ -101,8 +104,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fleet_entries'))
     )
     with op.batch_alter_table('fleet_entries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_fleet_entries_brand_id'), ['brand_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_fleet_entries_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index('ix_fleet_entries_brand_customer', ['brand_id', 'customer_id'], unique=False)
+        batch_op.create_index('ix_fleet_entries_customer_brand', ['customer_id', 'brand_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_fleet_entries_network_id'), ['network_id'], unique=False)
 
     op.create_table('stakeholders',
@@ -139,16 +142,18 @@ def downgrade():
     op.drop_table('stakeholders')
     with op.batch_alter_table('fleet_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_fleet_entries_network_id'))
-        batch_op.drop_index(batch_op.f('ix_fleet_entries_customer_id'))
-        batch_op.drop_index(batch_op.f('ix_fleet_entries_brand_id'))
+        batch_op.drop_index('ix_fleet_entries_customer_brand')
+        batch_op.drop_index('ix_fleet_entries_brand_customer')
 
     op.drop_table('fleet_entries')
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customers_responsible_id'))
-        batch_op.drop_index('ix_customers_org_sort_name')
+        batch_op.drop_index('ix_customers_ledger_name')
         batch_op.drop_index('ix_customers_org_phone')
         batch_op.drop_index(batch_op.f('ix_customers_org_id'))
-        batch_op.drop_index('ix_customers_org_class')
+        batch_op.drop_index('ix_customers_ledger_counts')
+        batch_op.drop_index('ix_customers_ledger_heavy')
+        batch_op.drop_index('ix_customers_ledger_segment_heavy')
         batch_op.drop_index(batch_op.f('ix_customers_network_id'))
         batch_op.drop_index(batch_op.f('ix_customers_intent_level'))
 

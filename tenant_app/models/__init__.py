@@ -4,9 +4,10 @@ from .brands import Brand
 from .callbacks import Callback, CallbackItem, CallbackPlan, CallbackStrategy
 from .customers import CLASSES, SEGMENTS, Customer, FleetEntry, Stakeholder
 from .deals import AfterSaleTask, DealVehicle, NegotiationRound, Opportunity
+from .jobs import JobRecord
 from .network import ORG_KINDS, Network, Organisation
 from .users import ROLES, User
 
 __all__ = ["AfterSaleTask", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
-           "DealVehicle", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",
+           "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",
            "ROLES", "SEGMENTS", "Stakeholder", "User"]

@@ -18,9 +18,13 @@ class Customer(NetworkOwned, Audited, Timestamps, db.Model):
     __tablename__ = "customers"
     __table_args__ = (
         UniqueConstraint("org_id", "name_key"),
+        # The ledger page: every query has network_id (ORM filter, RLS) and org_id (policy)
+        # in front, then the sort key and id for keyset pages; counts read the index alone.
         Index("ix_customers_org_phone", "org_id", "phone_key"),
-        Index("ix_customers_org_sort_name", "org_id", "name", "id"),
-        Index("ix_customers_org_class", "org_id", "klass", "segment"),
+        Index("ix_customers_ledger_name", "network_id", "org_id", "name", "id"),
+        Index("ix_customers_ledger_heavy", "network_id", "org_id", "heavy_units", "id"),
+        Index("ix_customers_ledger_segment_heavy", "network_id", "org_id", "segment", "heavy_units", "id"),
+        Index("ix_customers_ledger_counts", "network_id", "org_id", "klass", "segment"),
     )
     __audit_exclude__ = ("name_key", "phone_key", "updated_at")
 
@@ -70,9 +74,12 @@ class FleetEntry(NetworkOwned, db.Model):
     """A line of the customer's fleet: brand (as written and as resolved), model, units."""
 
     __tablename__ = "fleet_entries"
+    # brand → customers for the brand filter and the census; customer → brand for "has this brand"
+    __table_args__ = (Index("ix_fleet_entries_brand_customer", "brand_id", "customer_id"),
+                      Index("ix_fleet_entries_customer_brand", "customer_id", "brand_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
-    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id"), index=True, default=None)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id"), default=None)
     brand_text: Mapped[str] = mapped_column(String(40), default="")
     model: Mapped[str] = mapped_column(String(60), default="")
     quantity: Mapped[int] = mapped_column(default=1)

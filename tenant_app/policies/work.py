@@ -1,7 +1,7 @@
 """The ledger's daily work: callback plans and records, opportunities, after-sale tasks.
 All of it belongs to one dealer (or body-builder): its staff see it, the keepers of
 the ledger manage it, and a person acts on what is assigned to them."""
-from ..models import AfterSaleTask, Callback, CallbackItem, CallbackPlan, CallbackStrategy, Opportunity
+from ..models import AfterSaleTask, Callback, CallbackItem, CallbackPlan, CallbackStrategy, JobRecord, Opportunity
 from .base import Policy, is_network_admin
 from .customers import LEDGER_KEEPERS, _own_ledger
 
@@ -81,3 +81,14 @@ class CallbackStrategyPolicy(Policy):
 
     def scope(self, user, stmt):
         return stmt.where((CallbackStrategy.org_id.is_(None)) | (CallbackStrategy.org_id == user.org_id))
+
+
+class JobPolicy(_OrgWork):
+    """A job is seen by who started it and by the keepers of its organisation's ledger."""
+
+    model = JobRecord
+
+    def can_view(self, user, job):
+        if isinstance(job, type):
+            return True
+        return job.org_id == user.org_id and (job.created_by_id == user.id or user.has_role(*LEDGER_KEEPERS))

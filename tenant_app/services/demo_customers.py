@@ -77,6 +77,7 @@ def seed_customers(network_id: int, count: int, seed: int = 7) -> int:
             quantity = 1 if individual else rnd.choices([1, 2, 3, 5, 8, 12, 20, 35], [5, 5, 4, 4, 3, 2, 1, 1])[0]
             fleet.append({"brand": brand, "model": model, "quantity": quantity, "heavy": rnd.random() < 0.85,
                           "since": rnd.randint(today.year - 12, today.year)})
+        source = rnd.choice(SOURCES)
         customer = create_customer(org, {
             "kind": "individual" if individual else "unit", "name": name,
             "region": f"{org.province}{city}{rnd.choice(DISTRICTS[city])}",
@@ -84,8 +85,8 @@ def seed_customers(network_id: int, count: int, seed: int = 7) -> int:
             "contact_name": person if individual else rnd.choice(SURNAMES) + rnd.choice(GIVEN),
             "phone": f"1{rnd.choice('35789')}{rnd.randint(0, 9)}{rnd.randint(10_000_000, 99_999_999)}",
             "address": f"{city}市{rnd.choice(DISTRICTS[city])}{rnd.choice(WORDS)}路{rnd.randint(1, 300)}号",
-            "industry": trade[2], "use": trade[3], "source": rnd.choice(SOURCES),
-            "informant": rnd.choice(SURNAMES) + rnd.choice(GIVEN) if rnd.random() < 0.1 else "",
+            "industry": trade[2], "use": trade[3], "source": source,
+            "informant": rnd.choice(SURNAMES) + rnd.choice(GIVEN) if source == "informant" else "",
             "first_contact_on": today - timedelta(days=rnd.randint(0, 1500)),
             "industry_major": (not individual) and rnd.random() < 0.02,
             "responsible_id": rnd.choice(sales[org.id]) if sales[org.id] else None,

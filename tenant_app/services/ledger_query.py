@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, tuple_
 
 from ..models import Customer, FleetEntry
 from .ledger import phone_digits
@@ -71,10 +71,9 @@ class LedgerQuery:
         stmt = self.where(stmt)
         if self.after:
             value, last_id = _decode(self.after)
-            if desc:
-                stmt = stmt.where(or_(column < value, and_(column == value, Customer.id < last_id)))
-            else:
-                stmt = stmt.where(or_(column > value, and_(column == value, Customer.id > last_id)))
+            # A row comparison, so the planner can seek into the (…, key, id) index.
+            key = tuple_(column, Customer.id)
+            stmt = stmt.where(key < tuple_(value, last_id) if desc else key > tuple_(value, last_id))
         order = (column.desc(), Customer.id.desc()) if desc else (column.asc(), Customer.id.asc())
         rows = session.scalars(stmt.order_by(*order).limit(per_page + 1)).all()
         more = len(rows) > per_page

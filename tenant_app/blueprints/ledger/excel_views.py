@@ -4,16 +4,18 @@ import os
 import secrets
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Customer
+from ...jobs import enqueue
+from ...jobs.ledger import check_ledger_file, import_ledger_file
+from ...models import Customer, JobRecord
 from ...policies import authorize, scope
 from ...services.brands import own_brand
-from ...services.ledger_excel import UploadRejected, check_upload, export_ledger, import_rows, read_ledger
+from ...services.ledger_excel import UploadRejected, check_upload, export_ledger
 from ...services.ledger_query import LedgerQuery
 from .forms import ConfirmImportForm, ImportForm
 
@@ -26,58 +28,53 @@ def _upload_dir() -> str:
     return path
 
 
-def _pending_path(token: str) -> str | None:
-    """The upload this user's session holds under token, and only that."""
-    pending = session.get("ledger_import") or {}
-    if not token or pending.get("token") != token:
-        return None
-    path = os.path.join(_upload_dir(), f"{token}.xlsx")
-    return path if os.path.exists(path) else None
-
-
 def import_start():
     authorize(current_user, "import", Customer)
     form = ImportForm()
     if form.validate_on_submit():
-        token = secrets.token_urlsafe(16)
-        path = os.path.join(_upload_dir(), f"{token}.xlsx")
+        path = os.path.join(_upload_dir(), f"{secrets.token_urlsafe(16)}.xlsx")
         form.file.data.save(path)
         try:
             check_upload(path, os.path.getsize(path))
         except UploadRejected as e:
             os.remove(path)
             form.file.errors.append(str(e))
-            return render_template("ledger/import.html", form=form, report=None), 400
-        report = read_ledger(path, current_user.org)
-        db.session.rollback()  # reading wrote nothing; new brands are only named when importing
-        if report.problems:
-            os.remove(path)
-            return render_template("ledger/import.html", form=ImportForm(), report=report), 422
-        session["ledger_import"] = {"token": token, "name": form.file.data.filename}
-        return render_template("ledger/import.html", form=form, report=report,
-                               confirm=ConfirmImportForm(token=token))
-    return render_template("ledger/import.html", form=form, report=None)
+            return render_template("ledger/import.html", form=form), 400
+        record = _job("ledger_check", {"path": path, "filename": form.file.data.filename})
+        enqueue(record, check_ledger_file)
+        return redirect(url_for(".customers_import_job", job_id=record.id))
+    return render_template("ledger/import.html", form=form)
 
 
-def import_confirm():
+def _job(kind: str, params: dict) -> JobRecord:
+    record = JobRecord(network_id=current_user.network_id, org_id=current_user.org_id,
+                       created_by_id=current_user.id, kind=kind, params=params)
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def import_job(job_id):
+    record = authorize(current_user, "view", db.session.get(JobRecord, job_id))
+    if not record.kind.startswith("ledger_"):
+        authorize(current_user, "view", None)
+    return render_template("ledger/import_job.html", job=record, confirm=ConfirmImportForm(),
+                           refresh=not record.finished)
+
+
+def import_confirm(job_id):
+    check = authorize(current_user, "view", db.session.get(JobRecord, job_id))
     authorize(current_user, "import", Customer)
     form = ConfirmImportForm()
-    path = _pending_path(form.token.data) if form.validate_on_submit() else None
-    if path is None:
+    usable = (check.kind == "ledger_check" and check.status == "done" and not check.result.get("problem_count")
+              and not check.result.get("confirmed") and os.path.exists(check.params.get("path", "")))
+    if not form.validate_on_submit() or not usable:
         flash(_("导入已过期，请重新上传文件。"), "warning")
         return redirect(url_for(".customers_import"))
-    # Read again: the ledger may have changed since the preview.
-    report = read_ledger(path, current_user.org)
-    if report.problems:
-        db.session.rollback()
-        os.remove(path)
-        return render_template("ledger/import.html", form=ImportForm(), report=report), 422
-    import_rows(current_user.org, report)
-    db.session.commit()
-    os.remove(path)
-    session.pop("ledger_import", None)
-    flash(_("已导入 %(n)s 位客户。", n=report.imported), "success")
-    return redirect(url_for(".customers"))
+    check.result = {**check.result, "confirmed": True}  # one import per check
+    record = _job("ledger_import", dict(check.params))
+    enqueue(record, import_ledger_file)
+    return redirect(url_for(".customers_import_job", job_id=record.id))
 
 
 def export():
@@ -96,5 +93,7 @@ def export():
 
 def register(bp):
     bp.add_url_rule("/customers/import", "customers_import", import_start, methods=["GET", "POST"])
-    bp.add_url_rule("/customers/import/confirm", "customers_import_confirm", import_confirm, methods=["POST"])
+    bp.add_url_rule("/customers/import/<int:job_id>", "customers_import_job", import_job)
+    bp.add_url_rule("/customers/import/<int:job_id>/confirm", "customers_import_confirm", import_confirm,
+                    methods=["POST"])
     bp.add_url_rule("/customers/export.xlsx", "customers_export", export)

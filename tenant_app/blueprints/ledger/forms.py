@@ -3,7 +3,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField,
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
@@ -103,4 +103,4 @@ class ImportForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
-    token = HiddenField()
+    """Only the CSRF token: what is imported is the checked job's file."""

@@ -251,7 +251,97 @@ def task_done(task_id):
     return redirect(url_for(".tasks"))
 
 
+def dashboard():
+    from ...reports.charts import funnel, hbar
+    from ...services.dashboard import figures
+
+    authorize(current_user, "list", Customer)
+    f = figures(current_user.org_id)
+    names = {"ledger": _("台帐客户"), "called": _("已回访"), "following": _("跟进中"), "won": _("已成交")}
+    charts = {
+        "funnel": funnel([(names[k], v) for k, v in f["funnel"]], title=_("客户漏斗")),
+        "overdue": hbar(f["overdue"], title=_("逾期回访（按负责人）")) if f["overdue"] else None,
+        "intents": hbar([(_(vocab.INTENT_LEVELS[lvl]), n) for lvl, n in f["intents"]], title=_("意向等级")),
+        "rivals": hbar(f["rivals"], title=_("客户车队中的竞品品牌（台）")) if f["rivals"] else None,
+        "callbacks": hbar([(_("本月计划"), f["month_planned"]), (_("本月完成"), f["month_done"])],
+                          title=_("回访完成情况（本月到今天）")),
+    }
+    return render_template("work/dashboard.html", f=f, charts=charts)
+
+
+# --- the deck's tables in Excel ------------------------------------------------------------
+def _xlsx(build, filename):
+    import io
+
+    from flask import send_file
+    buf = io.BytesIO()
+    build(buf)
+    buf.seek(0)
+    return send_file(buf, as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _brand_name():
+    from ...services.brands import own_brand
+    brand = own_brand()
+    return brand.name if brand else ""
+
+
+def _period():
+    """from/to in the query string, else the current month."""
+    from datetime import datetime
+    today = date.today()
+    try:
+        start = datetime.strptime(request.args.get("from", ""), "%Y-%m-%d").date()
+    except ValueError:
+        start = today.replace(day=1)
+    try:
+        end = datetime.strptime(request.args.get("to", ""), "%Y-%m-%d").date()
+    except ValueError:
+        end = today
+    return start, end
+
+
+def plan_export(plan_id):
+    from ...services.work_excel import callback_plan_workbook
+    plan = authorize(current_user, "view", db.session.get(CallbackPlan, plan_id))
+    items = db.session.scalars(select(CallbackItem).where(CallbackItem.plan_id == plan.id)
+                               .order_by(CallbackItem.due_on, CallbackItem.id)).all()
+    return _xlsx(lambda buf: callback_plan_workbook(plan, items, _brand_name(), buf), f"callback-plan-{plan.id}.xlsx")
+
+
+def results_export():
+    from ...services.work_excel import callback_results_workbook
+    authorize(current_user, "list", Callback)
+    start, end = _period()
+    rows = db.session.scalars(scope(current_user, select(Callback).where(Callback.done_on.between(start, end)),
+                                    Callback).order_by(Callback.done_on, Callback.id)).all()
+    heading = f"{current_user.org.name} 客户回访结果（{start} — {end}）"
+    return _xlsx(lambda buf: callback_results_workbook(rows, _brand_name(), buf, heading),
+                 f"callback-results-{start}-{end}.xlsx")
+
+
+def follow_up_export():
+    from ...services.work_excel import follow_up_plan_workbook
+    authorize(current_user, "list", Opportunity)
+    start, end = _period()
+    stmt = scope(current_user, select(Opportunity).where(Opportunity.stage.in_(("following", "negotiating"))),
+                 Opportunity)
+    owner = db.session.get(User, request.args.get("owner_id", type=int) or 0)
+    if owner is not None and owner.org_id == current_user.org_id:
+        stmt = stmt.where(Opportunity.owner_id == owner.id)
+    rows = db.session.scalars(stmt.order_by(Opportunity.intent_level, Opportunity.expected_on)).all()
+    return _xlsx(lambda buf: follow_up_plan_workbook(
+        rows, _brand_name(), buf, purpose="对已经确定有购车需求的客户进行适时跟进，最终实现客户购买本品",
+        period=f"{start} — {end}", person=owner.name if owner and owner.org_id == current_user.org_id else "全体"),
+        f"follow-up-plan-{start}.xlsx")
+
+
 def register(bp):
+    bp.add_url_rule("/callbacks/plans/<int:plan_id>/export.xlsx", "callback_plan_export", plan_export)
+    bp.add_url_rule("/callbacks/results.xlsx", "callback_results_export", results_export)
+    bp.add_url_rule("/opportunities/plan.xlsx", "follow_up_plan_export", follow_up_export)
+    bp.add_url_rule("/dashboard", "dashboard", dashboard)
     bp.add_url_rule("/callbacks", "callbacks", due_list)
     bp.add_url_rule("/callbacks/calendar", "callbacks_calendar", calendar_view)
     bp.add_url_rule("/callbacks/plans", "callback_plans", plans, methods=["GET", "POST"])

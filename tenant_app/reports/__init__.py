@@ -1,0 +1,1 @@
+"""Reports: charts drawn as SVG on the server (pages and PDFs alike)."""

@@ -1,0 +1,55 @@
+"""Small server-side SVG charts: no JavaScript, so they render the same in a page and a PDF.
+Every label is escaped; the CJK font is named in the chain so no glyph renders as a box."""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif"
+COLOURS = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#dc3545", "#20c997", "#6c757d"]
+
+
+def hbar(rows: list[tuple[str, float]], *, width: int = 520, bar_height: int = 22, label_width: int = 150,
+         title: str = "", unit: str = "") -> Markup:
+    """Horizontal bars: (label, value) per row, largest first as given."""
+    top = 24 if title else 4
+    height = top + len(rows) * (bar_height + 6) + 4
+    biggest = max((v for _, v in rows), default=0) or 1
+    scale = (width - label_width - 60) / biggest
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" font-family="{FONT}" font-size="12">']
+    if title:
+        parts.append(f'<title>{escape(title)}</title><text x="0" y="14" font-weight="bold">{escape(title)}</text>')
+    for i, (label, value) in enumerate(rows):
+        y = top + i * (bar_height + 6)
+        w = max(value * scale, 1 if value else 0)
+        colour = COLOURS[i % len(COLOURS)]
+        parts.append(f'<text x="{label_width - 6}" y="{y + bar_height * 0.7:.0f}" text-anchor="end">{escape(label)}</text>'
+                     f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{colour}"/>'
+                     f'<text x="{label_width + w + 4:.1f}" y="{y + bar_height * 0.7:.0f}">{_num(value)}{escape(unit)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def funnel(stages: list[tuple[str, float]], *, width: int = 520, step_height: int = 34, title: str = "") -> Markup:
+    """Centred bars narrowing stage by stage, with the share of the first stage."""
+    top = 24 if title else 4
+    height = top + len(stages) * (step_height + 4)
+    first = stages[0][1] if stages and stages[0][1] else 1
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" font-family="{FONT}" font-size="12">']
+    if title:
+        parts.append(f'<title>{escape(title)}</title><text x="0" y="14" font-weight="bold">{escape(title)}</text>')
+    for i, (label, value) in enumerate(stages):
+        w = max(width * 0.9 * value / first, 2)
+        x, y = (width - w) / 2, top + i * (step_height + 4)
+        share = f" ({value / first:.0%})" if i else ""
+        parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{step_height}" rx="3" '
+                     f'fill="{COLOURS[i % len(COLOURS)]}" opacity="0.85"/>'
+                     f'<text x="{width / 2}" y="{y + step_height * 0.65:.0f}" text-anchor="middle" fill="#000">'
+                     f'{escape(label)} {_num(value)}{share}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _num(v) -> str:
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
