@@ -83,14 +83,14 @@ class Person:
 def world(app):
     """Plain facts about the seeded networks: every user, organisation and network."""
     from tenant_app.extensions import db
-    from tenant_app.models import (AfterSaleTask, CallbackPlan, Customer, JobRecord, Network, Opportunity,
+    from tenant_app.models import (AfterSaleTask, Brand, CallbackPlan, Customer, JobRecord, Network, Opportunity,
                                    Organisation, Stakeholder, User)
     from tenant_app.tenancy import use_network
 
     facts = {"networks": {}, "people": {}, "orgs": {}, "extra": {},
              # every record a route may name: kind -> [(id, network code, owning org id)]
              "records": {"org": [], "user": [], "customer": [], "stakeholder": [], "plan": [], "opportunity": [],
-                         "task": [], "job": []}}
+                         "task": [], "job": [], "brand": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -111,6 +111,8 @@ def world(app):
                 rec["customer"] += [(i, net.code, org_id) for i in ids]
             rec["stakeholder"] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                 select(Stakeholder.id, Customer.org_id).join(Stakeholder.customer))]
+            maker_id = facts["orgs"][(net.code, "HQ")]["id"]  # brands are the maker's to keep
+            rec["brand"] += [(i, net.code, maker_id) for i in db.session.scalars(select(Brand.id))]
             dealer = db.session.scalars(select(Organisation).where(Organisation.kind == "dealer")
                                         .order_by(Organisation.id)).first()
             db.session.add(JobRecord(network_id=net.id, org_id=dealer.id, kind="ledger_check", status="done",
@@ -190,6 +192,26 @@ def new_user(app, world):
 @pytest.fixture
 def person(world):
     return lambda username, network="liuqi": world["people"][(network, username)]
+
+
+@pytest.fixture
+def new_org(app, world):
+    """An organisation made for one test (empty ledger): new_org("GX-T") → (code, id)."""
+    from tenant_app.extensions import db
+    from tenant_app.services.orgs import create_org
+    from tenant_app.tenancy import use_network
+
+    def _make(prefix: str, kind: str = "dealer", network: str = "liuqi") -> tuple[str, int]:
+        code = f"{prefix}-{uuid.uuid4().hex[:5].upper()}"
+        with app.app_context():
+            use_network(db.session, world["networks"][network])
+            org = create_org(network_id=world["networks"][network], kind=kind, code=code, name=f"测试机构{code}",
+                             province="广西", city="柳州")
+            db.session.commit()
+            org_id = org.id
+            db.session.remove()
+        return code, org_id
+    return _make
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from sqlalchemy import or_
 
-from ..models import Organisation
+from ..models import Brand, Organisation
 from .base import Policy, in_regions, is_maker, is_network_admin
 
 
@@ -29,4 +29,24 @@ class OrganisationPolicy(Policy):
             return stmt.where(Organisation.id == user.org_id)
         if user.regions and not user.has_role("network_admin"):
             return stmt.where(or_(Organisation.province.in_(user.regions), Organisation.kind == "manufacturer"))
+        return stmt
+
+
+class BrandPolicy(Policy):
+    """The brand dictionary: the whole network reads it, network administrators keep it."""
+
+    model = Brand
+
+    def can_list(self, user, _):
+        return True
+
+    def can_view(self, user, brand):
+        return True
+
+    def can_edit(self, user, brand):
+        return is_network_admin(user)
+
+    can_create = can_map = can_edit
+
+    def scope(self, user, stmt):
         return stmt

@@ -41,3 +41,54 @@ class BrandResolver:
 
 def own_brand(session=None) -> Brand | None:
     return (session or db.session).scalar(select(Brand).where(Brand.is_own).order_by(Brand.id))
+
+
+class BrandError(ValueError):
+    pass
+
+
+def _names(text: str) -> list[str]:
+    import re
+    return [n for n in (p.strip() for p in re.split(r"[,，、;；\s]+", text or "")) if n]
+
+
+def save_brand(brand: Brand | None, *, name: str, aliases: str) -> Brand:
+    """Create or rename a brand; its aliases may not name another brand."""
+    from flask_babel import lazy_gettext as _l
+
+    name = unicodedata.normalize("NFKC", name).strip()
+    if not name:
+        raise BrandError(_l("请输入品牌名称。"))
+    wanted = {brand_key(n) for n in [name, *_names(aliases)]}
+    for other in db.session.scalars(select(Brand)):
+        if brand is not None and other.id == brand.id:
+            continue
+        taken = {brand_key(n) for n in [other.name, *(other.aliases or [])]} & wanted
+        if taken:
+            raise BrandError(_l("“%(n)s”已是品牌 %(b)s 的名称或别名。", n=sorted(taken)[0], b=other.name))
+    if brand is None:
+        brand = Brand(name=name, aliases=_names(aliases), mapped=True)
+        db.session.add(brand)
+    else:
+        brand.name, brand.aliases, brand.mapped = name, _names(aliases), True
+    return brand
+
+
+def map_brand(unmapped: Brand, target: Brand) -> int:
+    """A name nobody knew turns out to be target: its fleet lines move there, the name
+    becomes an alias, and the customers' derived fields follow. Returns the lines moved."""
+    from ..models import Customer, FleetEntry
+    from .ledger import derive
+
+    if unmapped.id == target.id or unmapped.mapped:
+        raise BrandError("only an unmapped brand is mapped, and not onto itself")
+    entries = db.session.scalars(select(FleetEntry).where(FleetEntry.brand_id == unmapped.id)).all()
+    for entry in entries:
+        entry.brand = target
+    target.aliases = [*(target.aliases or []), unmapped.name]
+    db.session.flush()
+    customer_ids = {e.customer_id for e in entries}
+    for customer in db.session.scalars(select(Customer).where(Customer.id.in_(customer_ids))):
+        derive(customer)
+    db.session.delete(unmapped)
+    return len(entries)

@@ -62,7 +62,6 @@ def _phone(seq: int) -> str:
 
 def seed(customers: int = 2400):
     """Create the demo networks that do not exist yet; yields lines to print."""
-    logins = []
     for spec in NETWORKS:
         use_network(db.session, None)
         if db.session.scalar(select(Network.id).where(Network.code == spec["code"])):
@@ -90,8 +89,7 @@ def seed(customers: int = 2400):
         n = seed_customers(network.id, customers)
         done = seed_work(network.id)
         db.session.commit()
-        logins.append(spec["code"])
-        yield f"network {spec['code']} created: {len(spec['orgs']) + 1} organisations, {seq + 1} users, {n} customers, {done} callbacks"
-    if logins:
-        yield f"demo logins (password {DEMO_PASSWORD}), e.g. network liuqi: admin, supervisor, gx-lz-001.gm, " \
-              f"gx-lz-001.sales1, bb-lz-01.mgr, sv-lz-01.mgr; network demo2: admin, sd-jn-001.gm"
+        yield (f"network {spec['code']} created: {len(spec['orgs']) + 1} organisations, {seq + 1} users, "
+               f"{n} customers, {done} callbacks")
+    yield (f"demo logins (password {DEMO_PASSWORD}), e.g. network liuqi: admin, supervisor, gx-lz-001.gm, "
+           "gx-lz-001.sales1, bb-lz-01.mgr, sv-lz-01.mgr; network demo2: admin, sd-jn-001.gm (README: all of them)")

@@ -11,19 +11,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def dealer_gm(app, world, new_user):
-    from tenant_app.extensions import db
-    from tenant_app.services.orgs import create_org
-    from tenant_app.tenancy import use_network
-
-    code = f"GX-E-{uuid.uuid4().hex[:5].upper()}"
-    with app.app_context():
-        use_network(db.session, world["networks"]["liuqi"])
-        create_org(network_id=world["networks"]["liuqi"], kind="dealer", code=code, name=f"浏览器测试{code}",
-                   province="广西", city="柳州")
-        db.session.commit()
-        db.session.remove()
-    return new_user(code, "general_manager")
+def dealer_gm(new_org, new_user):
+    return new_user(new_org("GX-E")[0], "general_manager")
 
 
 def test_import_plan_callback_follow_up_deal(page, live_server, dealer_gm, tmp_path):

@@ -1,30 +1,17 @@
 """Ledger file jobs: on a real RQ worker (Redis), idempotent, and a crash loses nothing."""
-import os
 import uuid
 
 import pytest
 from sqlalchemy import func, select
 
-from tenant_app.models import Customer, JobRecord, Organisation
+from tenant_app.models import Customer, JobRecord
 from tests.conftest import REDIS_URL
 from tests.web.test_ledger_excel import deck_file, row
 
 
 @pytest.fixture
-def dealer(app, world):
-    from tenant_app.extensions import db
-    from tenant_app.services.orgs import create_org
-    from tenant_app.tenancy import use_network
-
-    code = f"GX-J-{uuid.uuid4().hex[:5].upper()}"
-    with app.app_context():
-        use_network(db.session, world["networks"]["liuqi"])
-        org = create_org(network_id=world["networks"]["liuqi"], kind="dealer", code=code, name=f"任务测试{code}",
-                         province="广西", city="柳州")
-        db.session.commit()
-        org_id = org.id
-        db.session.remove()
-    return org_id
+def dealer(new_org):
+    return new_org("GX-J")[1]
 
 
 def _job(app, world, org_id, kind, tmp_path, rows):

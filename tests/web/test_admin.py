@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import func, select
 
-from tenant_app.models import AuditEntry, Organisation, User
+from tenant_app.models import AuditEntry, User
 
 
 def _temp_password(page: str) -> str:

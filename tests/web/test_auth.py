@@ -4,7 +4,7 @@ import time
 
 from sqlalchemy import select
 
-from tenant_app.models import AuditEntry, User
+from tenant_app.models import AuditEntry
 
 PASSWORD = "Demo@2026"
 

@@ -17,7 +17,8 @@ from tenant_app.models import Customer, Organisation, User
 NOT_IDS = {"code": "en"}
 # Record-id arguments: which records of `world` they name.
 ID_KINDS = {"org_id": "org", "user_id": "user", "customer_id": "customer", "stakeholder_id": "stakeholder",
-            "plan_id": "plan", "opportunity_id": "opportunity", "task_id": "task", "job_id": "job"}
+            "plan_id": "plan", "opportunity_id": "opportunity", "task_id": "task", "job_id": "job",
+            "brand_id": "brand"}
 SKIP_ENDPOINTS = {"static", "bootstrap.static", "auth.logout", "auth.login"}
 DENIED = {403, 404, 405}
 

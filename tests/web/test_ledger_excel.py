@@ -50,22 +50,9 @@ def row(n, region, name, phone, *fleet, transport="长途", nature="私有", con
 
 
 @pytest.fixture
-def fresh_dealer(app, world):
-    """An empty dealer of liuqi, so imports can be counted exactly; its gm is logged in."""
-    import uuid
-
-    from tenant_app.extensions import db
-    from tenant_app.services.orgs import create_org
-    from tenant_app.tenancy import use_network
-
-    code = f"GX-T-{uuid.uuid4().hex[:5].upper()}"
-    with app.app_context():
-        use_network(db.session, world["networks"]["liuqi"])
-        create_org(network_id=world["networks"]["liuqi"], kind="dealer", code=code, name=f"测试经销商{code}",
-                   province="广西", city="柳州")
-        db.session.commit()
-        db.session.remove()
-    return code
+def fresh_dealer(new_org):
+    """An empty dealer of liuqi, so imports can be counted exactly."""
+    return new_org("GX-T")[0]
 
 
 def _upload(client, data: bytes, name="台帐.xlsx"):

@@ -1,6 +1,5 @@
 """Callbacks, follow-up and deals, end to end through the web, on a dealer made for each test."""
 import re
-import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -33,20 +32,13 @@ def test_groups_by_cohort(segment, klass, bought, expected):
 
 
 @pytest.fixture
-def shop(app, world, login_as, new_user):
+def shop(app, world, login_as, new_user, new_org):
     """A dealer with a general manager, information, sales and service managers, and three customers."""
     from tenant_app.extensions import db
     from tenant_app.services.ledger import create_customer
-    from tenant_app.services.orgs import create_org
     from tenant_app.tenancy import use_network
 
-    code = f"GX-W-{uuid.uuid4().hex[:5].upper()}"
-    with app.app_context():
-        use_network(db.session, world["networks"]["liuqi"])
-        create_org(network_id=world["networks"]["liuqi"], kind="dealer", code=code, name=f"流程测试{code}",
-                   province="广西", city="柳州")
-        db.session.commit()
-        db.session.remove()
+    code, _ = new_org("GX-W")
     people = {role: new_user(code, role) for role in
               ("general_manager", "information_manager", "sales_manager", "service_manager")}
     year = date.today().year

@@ -15,14 +15,9 @@ from ...policies import authorize, can, scope
 from ...services import callbacks as cbs
 from ...services import deals
 from ..listing import paginate
+from .views import _staff
 from .work_forms import (AssignForm, CallbackForm, DecideForm, GiveUpForm, PlanForm, RoundForm, StrategyForm,
                          TaskDoneForm, WinForm)
-
-
-def _staff():
-    return db.session.scalars(scope(current_user, select(User).where(User.org_id == current_user.org_id,
-                                                                      User.status == "active")
-                                    .order_by(User.name), User)).all()
 
 
 def _assignee_filter():

@@ -29,3 +29,8 @@ class UserForm(FlaskForm):
     phone = StringField(_l("手机"), validators=[Optional(), PHONE])
     email = EmailField(_l("邮箱"), validators=[Optional(), Email(_l("邮箱格式不正确。"))])
     regions = StringField(_l("督导区域（省份，逗号分隔；留空为全部）"), validators=[Optional(), Length(max=200)])
+
+
+class BrandForm(FlaskForm):
+    name = StringField(_l("品牌名称"), validators=[DataRequired(_l("请输入品牌名称。")), Length(max=40)])
+    aliases = StringField(_l("别名（逗号分隔）"), validators=[Optional(), Length(max=400)])

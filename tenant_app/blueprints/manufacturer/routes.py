@@ -8,14 +8,15 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import ROLES, Organisation, User
+from ...models import ROLES, Brand, FleetEntry, Organisation, User
 from ...policies import authorize, scope
 from ...services.accounts import AccountError, create_user, reset_password, set_status, update_user
+from ...services.brands import BrandError, map_brand, save_brand
 from ...services.orgs import create_org, set_org_status
 from ...web import ORG_KIND_LABELS
 from ..listing import paginate, search, sort
 from . import bp
-from .forms import OrgForm, UserForm
+from .forms import BrandForm, OrgForm, UserForm
 
 
 @bp.route("/")
@@ -212,3 +213,54 @@ def callback_strategy():
     current = strategy_for(current_user.org)  # the maker has no refinement: the network default
     target = current if current.id else CallbackStrategy(network_id=current_user.network_id, org_id=None)
     return _strategy_page(current, target, "work/strategy.html")
+
+
+# --- the brand dictionary --------------------------------------------------------------
+@bp.route("/brands", methods=["GET", "POST"])
+def brands():
+    authorize(current_user, "list", Brand)
+    form = BrandForm()
+    if form.validate_on_submit():
+        authorize(current_user, "create", Brand)
+        try:
+            save_brand(None, name=form.name.data, aliases=form.aliases.data or "")
+            db.session.commit()
+        except BrandError as e:
+            db.session.rollback()
+            form.name.errors.append(str(e))
+        else:
+            flash(_("已添加品牌。"), "success")
+            return redirect(url_for(".brands"))
+    lines = dict(db.session.execute(select(FleetEntry.brand_id, func.sum(FleetEntry.quantity))
+                                    .group_by(FleetEntry.brand_id)).all())
+    rows = db.session.scalars(scope(current_user, select(Brand), Brand)
+                              .order_by(Brand.mapped, Brand.is_own.desc(), Brand.name)).all()
+    return render_template("manufacturer/brands.html", brands=rows, units=lines, form=form,
+                           known=[b for b in rows if b.mapped])
+
+
+@bp.route("/brands/<int:brand_id>", methods=["POST"])
+def brand_edit(brand_id):
+    brand = authorize(current_user, "edit", db.session.get(Brand, brand_id))
+    try:
+        save_brand(brand, name=request.form.get("name", ""), aliases=request.form.get("aliases", ""))
+        db.session.commit()
+        flash(_("已保存。"), "success")
+    except BrandError as e:
+        db.session.rollback()
+        flash(str(e), "danger")
+    return redirect(url_for(".brands"))
+
+
+@bp.route("/brands/<int:brand_id>/map", methods=["POST"])
+def brand_map(brand_id):
+    unmapped = authorize(current_user, "map", db.session.get(Brand, brand_id))
+    target = authorize(current_user, "view", db.session.get(Brand, request.form.get("target_id", type=int)))
+    try:
+        moved = map_brand(unmapped, target)
+        db.session.commit()
+        flash(_("已将 %(a)s 归入 %(b)s（%(n)s 条车队记录）。", a=unmapped.name, b=target.name, n=moved), "success")
+    except BrandError as e:
+        db.session.rollback()
+        flash(str(e), "danger")
+    return redirect(url_for(".brands"))
