@@ -64,7 +64,7 @@ RIVAL_MODELS = {"一汽解放": ["J6P 牵引车", "JH6 牵引车"], "中国重�
                 "东风商用车": ["天龙KL", "天锦"], "福田欧曼": ["EST 牵引车", "GTL"], "上汽红岩": ["杰狮C6"], "北奔": ["V3"],
                 "华菱": ["汉马H9"], "大运": ["N8E"], "江淮格尔发": ["K7"], "徐工": ["漢风G7"], "三一": ["江山版 自卸车"]}
 
-FLEET_COLUMNS = ["network_id", "customer_id", "brand_id", "brand_text", "model", "quantity", "heavy", "since"]
+FLEET_COLUMNS = ["network_id", "org_id", "customer_id", "brand_id", "brand_text", "model", "quantity", "heavy", "since"]
 
 
 def customer_columns() -> list[str]:
@@ -243,7 +243,7 @@ def _customer_rows(rnd, network_id, org_facts, assignment, names_by_org, sales_b
             quantity = 1 if is_ind else rnd.choices((1, 2, 3, 5, 8, 12, 20, 35), (5, 5, 4, 4, 3, 2, 1, 1))[0]
             heavy = rnd.random() < 0.85
             since = rnd.randint(today.year - 12, today.year)
-            fleet.append((network_id, cid, bid, rnd.choice(texts), rnd.choice(models), quantity, heavy, since))
+            fleet.append((network_id, org_id, cid, bid, rnd.choice(texts), rnd.choice(models), quantity, heavy, since))
             derived_in.append((is_own, quantity, heavy, since))
         d = derive_from(derived_in, industry_major)
         created = now - timedelta(seconds=rnd.randint(0, 3 * 365 * 86400))

@@ -119,7 +119,7 @@ def bench_sql(app, facts, query_string: str, capture: list | None = None, n: int
         base = select(Customer).where(Customer.org_id == facts.big_org_id)
 
         def run():
-            query = LedgerQuery.from_args(args)
+            query = LedgerQuery.from_args(args, facts.big_org_id)
             rows, _ = query.page(db.session, base, PER_PAGE)
             tally = db.session.execute(counts(base, query)).all()
             return rows, tally
@@ -170,7 +170,7 @@ def probe_sql(app, facts, query_string: str) -> float | None:
             raw.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 200_000)
         try:
             start = time.perf_counter()
-            query = LedgerQuery.from_args(args)
+            query = LedgerQuery.from_args(args, facts.big_org_id)
             query.page(db.session, base, PER_PAGE)
             db.session.execute(counts(base, query)).all()
             return (time.perf_counter() - start) * 1000.0

@@ -92,6 +92,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('brand_id', sa.Integer(), nullable=True),
+    sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('brand_text', sa.String(length=40), nullable=False),
     sa.Column('model', sa.String(length=60), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
@@ -99,12 +100,15 @@ def upgrade():
     sa.Column('since', sa.Integer(), nullable=True),
     sa.Column('network_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_fleet_entries_brand_id_brands')),
+    sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_fleet_entries_org_id_organisations')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_fleet_entries_customer_id_customers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['network_id'], ['networks.id'], name=op.f('fk_fleet_entries_network_id_networks')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fleet_entries'))
     )
     with op.batch_alter_table('fleet_entries', schema=None) as batch_op:
         batch_op.create_index('ix_fleet_entries_brand_customer', ['brand_id', 'customer_id'], unique=False)
+        batch_op.create_index('ix_fleet_entries_org_brand', ['network_id', 'org_id', 'brand_id', 'customer_id'],
+                              unique=False)
         batch_op.create_index('ix_fleet_entries_customer_brand', ['customer_id', 'brand_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_fleet_entries_network_id'), ['network_id'], unique=False)
 
@@ -144,6 +148,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_fleet_entries_network_id'))
         batch_op.drop_index('ix_fleet_entries_customer_brand')
         batch_op.drop_index('ix_fleet_entries_brand_customer')
+        batch_op.drop_index('ix_fleet_entries_org_brand')
 
     op.drop_table('fleet_entries')
     with op.batch_alter_table('customers', schema=None) as batch_op:

@@ -74,10 +74,15 @@ class FleetEntry(NetworkOwned, db.Model):
     """A line of the customer's fleet: brand (as written and as resolved), model, units."""
 
     __tablename__ = "fleet_entries"
-    # brand → customers for the brand filter and the census; customer → brand for "has this brand"
-    __table_args__ = (Index("ix_fleet_entries_brand_customer", "brand_id", "customer_id"),
+    # A dealer's lines of one brand (the ledger's brand filter) without visiting its other
+    # lines; brand → customers for the census; customer → lines for the customer page.
+    __table_args__ = (Index("ix_fleet_entries_org_brand", "network_id", "org_id", "brand_id", "customer_id"),
+                      Index("ix_fleet_entries_brand_customer", "brand_id", "customer_id"),
                       Index("ix_fleet_entries_customer_brand", "customer_id", "brand_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The customer's organisation, copied (kept by services.ledger's flush hook) so a brand
+    # filter reads one dealer's lines only.
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id"), default=None)
     brand_text: Mapped[str] = mapped_column(String(40), default="")

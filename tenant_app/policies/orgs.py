@@ -24,6 +24,12 @@ class OrganisationPolicy(Policy):
     def can_suspend(self, user, org):
         return is_network_admin(user) and org.kind != "manufacturer"
 
+    def can_supervise(self, user, org):
+        """Read a dealer's (or builder's) ledger and work, audited: the maker's staff, in their regions."""
+        if isinstance(org, type):
+            return is_maker(user)
+        return is_maker(user) and org.kind in ("dealer", "bodybuilder") and in_regions(user, org)
+
     def scope(self, user, stmt):
         if not is_maker(user):
             return stmt.where(Organisation.id == user.org_id)

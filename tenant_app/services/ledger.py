@@ -85,6 +85,8 @@ def _keep_derivations(session, flush_context, instances):
             touched.add(obj.customer)
     with session.no_autoflush:
         for customer in touched:
+            for entry in customer.fleet:
+                entry.org_id = customer.org_id
             customer.name_key = name_key(customer.name)
             customer.phone_key = phone_digits(customer.phone)
             derive(customer)

@@ -392,7 +392,8 @@ def import_rows(org, report: ImportReport, batch: int = 1000) -> int:
                            "created_at": now, "updated_at": now})
         ids = db.session.execute(insert(Customer).returning(Customer.id, sort_by_parameter_order=True),
                                  values).scalars().all()
-        fleet_rows = [{"network_id": org.network_id, "customer_id": cid, "brand_id": b.id, "brand_text": r["brand"],
+        fleet_rows = [{"network_id": org.network_id, "org_id": org.id, "customer_id": cid, "brand_id": b.id,
+                       "brand_text": r["brand"],
                        "model": r["model"], "quantity": r["quantity"], "heavy": r["heavy"], "since": r["since"]}
                       for cid, parsed, fleet_brands in zip(ids, chunk, brands)
                       for b, r in zip(fleet_brands, parsed.fleet)]

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import exists, func, or_, tuple_
+from sqlalchemy import func, or_, select, tuple_
 
 from ..models import Customer, FleetEntry
 from .ledger import phone_digits
@@ -29,9 +29,10 @@ class LedgerQuery:
     sort: str = "name"
     after: str = ""
     filters: dict = field(default_factory=dict)
+    org_id: int | None = None  # the ledger's organisation: lets the brand filter read only its lines
 
     @classmethod
-    def from_args(cls, args) -> "LedgerQuery":
+    def from_args(cls, args, org_id: int | None = None) -> "LedgerQuery":
         filters = {}
         for name in FILTERS:
             value = args.get(name, "").strip()
@@ -40,7 +41,7 @@ class LedgerQuery:
         sort = args.get("sort", "name")
         return cls(q=args.get("q", "").strip(), region=args.get("region", "").strip(),
                    brand_id=args.get("brand_id", type=int), sort=sort if sort in SORTS else "name",
-                   after=args.get("after", ""), filters=filters)
+                   after=args.get("after", ""), filters=filters, org_id=org_id)
 
     def where(self, stmt):
         for name, value in self.filters.items():
@@ -55,8 +56,11 @@ class LedgerQuery:
                 like.append(Customer.phone_key.contains(digits, autoescape=True))
             stmt = stmt.where(or_(*like))
         if self.brand_id:
-            stmt = stmt.where(exists().where(FleetEntry.customer_id == Customer.id,
-                                             FleetEntry.brand_id == self.brand_id))
+            # the dealer's own lines of that brand (FleetEntry.org_id), then its customers by id
+            owner = self.org_id if self.org_id is not None else Customer.org_id
+            lines = select(FleetEntry.customer_id).where(FleetEntry.brand_id == self.brand_id,
+                                                         FleetEntry.org_id == owner)
+            stmt = stmt.where(Customer.id.in_(lines))
         return stmt
 
     def _key(self):

@@ -79,7 +79,7 @@ def import_confirm(job_id):
 
 def export():
     authorize(current_user, "list", Customer)
-    query = LedgerQuery.from_args(request.args)
+    query = LedgerQuery.from_args(request.args, current_user.org_id)
     stmt = query.where(scope(current_user, select(Customer), Customer)).order_by(Customer.name, Customer.id)
     customers = db.session.scalars(stmt.limit(EXPORT_LIMIT))
     buf = io.BytesIO()

@@ -27,7 +27,7 @@ def _load(customer_id) -> Customer | None:
 
 def ledger():
     authorize(current_user, "list", Customer)
-    query = LedgerQuery.from_args(request.args)
+    query = LedgerQuery.from_args(request.args, current_user.org_id)
     base = scope(current_user, select(Customer), Customer)
     try:
         rows, next_cursor = query.page(db.session, base, current_app.config["PAGE_SIZE"])

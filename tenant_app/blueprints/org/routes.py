@@ -38,7 +38,7 @@ def _audit_query():
 def audit():
     authorize(current_user, "list", AuditEntry)
     return render_template("org/audit.html", page=paginate(_audit_query()),
-                           actions=["login", "login_failed", "logout", "create", "update", "delete",
+                           actions=["login", "login_failed", "logout", "create", "update", "delete", "view",
                                     "password_change", "password_reset"])
 
 

@@ -1,0 +1,66 @@
+"""The manufacturer supervises: every dealer's figures by region, read-only drill-in that
+the dealer's general manager can see in its audit log, and the competitor census."""
+import re
+
+from sqlalchemy import func, select
+
+from tenant_app.models import AuditEntry, Brand, Customer, FleetEntry, Opportunity
+
+
+def test_overview_figures_and_regions(login_as, world, in_network):
+    html = login_as("admin").get("/m/dealers").get_data(as_text=True)
+    org_id = world["orgs"][("liuqi", "GX-LZ-001")]["id"]
+    with in_network(world["networks"]["liuqi"]) as s:
+        n = s.scalar(select(func.count(Customer.id)).where(Customer.org_id == org_id))
+        won = s.scalar(select(func.count(Opportunity.id)).where(Opportunity.org_id == org_id,
+                                                                 Opportunity.stage == "won"))
+    row = re.search(r"GX-LZ-001 柳州盛通汽车销售服务有限公司</a></td><td>[^<]*</td>\s*<td class=\"text-end\">(\d+)</td>", html)
+    assert row and int(row.group(1)) == n
+    assert f"<td class=\"text-end\">{won}</td>" in html
+    assert "广东" in html and "云南" in html
+    regional = login_as("supervisor").get("/m/dealers").get_data(as_text=True)  # 广西 only
+    assert "GX-NN-002" in regional and "GD-GZ-003" not in regional and "云南" not in regional
+
+
+def test_drill_in_is_read_only_masked_and_audited(login_as, world, in_network):
+    org_id = world["orgs"][("liuqi", "GX-LZ-001")]["id"]
+    sup = login_as("supervisor")
+    html = sup.get(f"/m/dealers/{org_id}/customers").get_data(as_text=True)
+    cid = int(re.search(rf'/m/dealers/{org_id}/customers/(\d+)"', html).group(1))
+    assert re.search(r"\d{3}\*{4}\d{4}", html), "the manufacturer sees customers' phones masked"
+    page = sup.get(f"/m/dealers/{org_id}/customers/{cid}").get_data(as_text=True)
+    assert 'data-test="customer-name"' in page and "记录回访" not in page and "编辑" not in page
+    assert sup.get(f"/m/dealers/{org_id}/callbacks").status_code == 200
+    assert sup.get(f"/m/dealers/{org_id}/deals").status_code == 200
+    gd = world["orgs"][("liuqi", "GD-GZ-003")]["id"]
+    assert sup.get(f"/m/dealers/{gd}/customers").status_code == 404, "outside the supervisor's regions"
+    nn = world["orgs"][("liuqi", "GX-NN-002")]["id"]
+    nn_customer = next(i for i, net, owner in world["records"]["customer"] if owner == nn)
+    assert sup.get(f"/m/dealers/{nn}/customers/{nn_customer}").status_code == 200
+    assert sup.get(f"/m/dealers/{org_id}/customers/{nn_customer}").status_code == 404, "dealer and customer must match"
+    with in_network(world["networks"]["liuqi"]) as s:
+        seen = s.scalars(select(AuditEntry.summary).where(AuditEntry.action == "view",
+                                                          AuditEntry.username == "supervisor",
+                                                          AuditEntry.subject_org_id == org_id)).all()
+    assert {"ledger", "customer", "callbacks", "deals"} <= set(seen)
+    gm_log = login_as("gx-lz-001.gm").get("/org/audit?action=view").get_data(as_text=True)
+    assert "supervisor" in gm_log, "the general manager sees who from the manufacturer looked"
+    with in_network(world["networks"]["liuqi"]) as s:
+        other = s.scalars(select(AuditEntry.summary).where(AuditEntry.action == "view",
+                                                           AuditEntry.subject_org_id == nn)).all()
+    assert other == ["customer"], "each dealer's log holds the looks at it, no other dealer's"
+    assert login_as("gx-lz-001.gm").get(f"/m/dealers/{org_id}/customers").status_code == 403
+
+
+def test_competitor_census(login_as, world, in_network):
+    admin = login_as("admin")
+    html = admin.get("/m/census?by=province").get_data(as_text=True)
+    with in_network(world["networks"]["liuqi"]) as s:
+        units = s.scalar(select(func.sum(FleetEntry.quantity)).join(Brand, Brand.id == FleetEntry.brand_id)
+                         .where(Brand.name == "中国重汽"))
+    shown = sum(int(u) for u in re.findall(r"<td>中国重汽</td><td>[^<]*</td><td class=\"text-end\">(\d+)</td>", html))
+    assert shown == units
+    assert "东风柳汽" not in html.split('data-test="census"')[1], "our own brand is no competitor"
+    csv = admin.get("/m/census.csv?by=transport_type").get_data(as_text=True)
+    assert csv.startswith("\ufeff运输类型,品牌,车型,台数,客户数")
+    assert login_as("gx-lz-001.gm").get("/m/census").status_code == 403
