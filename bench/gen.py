@@ -309,7 +309,7 @@ def _load_postgres(session, network_id, rows_iter_factory, total) -> tuple[int, 
                 id_at = columns.index("id")
                 for cid, (row, frows) in zip(ids, itertools.islice(rows_iter, n)):
                     cp.write_row((*row[:id_at], cid, *row[id_at + 1:]))
-                    fleet.extend((f[0], cid, *f[2:]) for f in frows)
+                    fleet.extend((f[0], f[1], cid, *f[3:]) for f in frows)
             with cur.copy(f"COPY bench_fleet ({cols_f}) FROM STDIN") as cp:
                 for f in fleet:
                     cp.write_row(f)

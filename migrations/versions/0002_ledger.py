@@ -79,13 +79,15 @@ def upgrade():
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_customers_intent_level'), ['intent_level'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_network_id'), ['network_id'], unique=False)
-        batch_op.create_index('ix_customers_ledger_counts', ['network_id', 'org_id', 'klass', 'segment'], unique=False)
+        batch_op.create_index('ix_customers_ledger_counts', ['network_id', 'org_id', 'klass', 'segment', 'name',
+                                                             'contact_name', 'phone_key'], unique=False)
         batch_op.create_index('ix_customers_ledger_heavy', ['network_id', 'org_id', 'heavy_units', 'id'], unique=False)
         batch_op.create_index('ix_customers_ledger_segment_heavy', ['network_id', 'org_id', 'segment', 'heavy_units', 'id'],
                               unique=False)
         batch_op.create_index(batch_op.f('ix_customers_org_id'), ['org_id'], unique=False)
         batch_op.create_index('ix_customers_org_phone', ['org_id', 'phone_key'], unique=False)
-        batch_op.create_index('ix_customers_ledger_name', ['network_id', 'org_id', 'name', 'id'], unique=False)
+        batch_op.create_index('ix_customers_ledger_name', ['network_id', 'org_id', 'name', 'id', 'contact_name',
+                                                           'phone_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_responsible_id'), ['responsible_id'], unique=False)
 
     op.create_table('fleet_entries',

@@ -19,12 +19,15 @@ class Customer(NetworkOwned, Audited, Timestamps, db.Model):
     __table_args__ = (
         UniqueConstraint("org_id", "name_key"),
         # The ledger page: every query has network_id (ORM filter, RLS) and org_id (policy)
-        # in front, then the sort key and id for keyset pages; counts read the index alone.
+        # in front, then the sort key and id for keyset pages. The searched columns ride
+        # along, so a search and the counts are answered from the index without visiting
+        # the dealer's rows scattered over the table (services.ledger_query).
         Index("ix_customers_org_phone", "org_id", "phone_key"),
-        Index("ix_customers_ledger_name", "network_id", "org_id", "name", "id"),
+        Index("ix_customers_ledger_name", "network_id", "org_id", "name", "id", "contact_name", "phone_key"),
         Index("ix_customers_ledger_heavy", "network_id", "org_id", "heavy_units", "id"),
         Index("ix_customers_ledger_segment_heavy", "network_id", "org_id", "segment", "heavy_units", "id"),
-        Index("ix_customers_ledger_counts", "network_id", "org_id", "klass", "segment"),
+        Index("ix_customers_ledger_counts", "network_id", "org_id", "klass", "segment", "name", "contact_name",
+              "phone_key"),
     )
     __audit_exclude__ = ("name_key", "phone_key", "updated_at")
 

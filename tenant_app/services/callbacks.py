@@ -16,6 +16,7 @@ from .. import vocab
 from ..extensions import db
 from ..models import Callback, CallbackItem, CallbackPlan, CallbackStrategy, Customer, Opportunity
 from ..models.customers import CLASSES
+from .ledger import refresh_intent
 
 DEFAULT_MATRIX = {
     "recent": ["sms", "phone"],
@@ -122,16 +123,30 @@ def record_callback(customer: Customer, by, data: dict, item: CallbackItem | Non
                   item_id=getattr(item, "id", None), by_id=by.id, intent_level=level,
                   **{k: v for k, v in data.items() if hasattr(Callback, k) and k not in ("intent_level",)})
     db.session.add(cb)
-    customer.intent_level = level
     if item is not None:
         item.status = "done"
     if data.get("worth_following") and data.get("has_intent"):
         db.session.flush()
-        db.session.add(Opportunity(
-            network_id=customer.network_id, org_id=customer.org_id, customer_id=customer.id,
-            owner_id=customer.responsible_id or by.id, callback_id=cb.id, model=data.get("intent_model") or "",
-            quantity=data.get("intent_quantity") or 1, payment=data.get("payment") or "", intent_level=level,
-            expected_on=cb.done_on + timedelta(days=WHEN_DAYS[when]) if when in WHEN_DAYS else None))
+        # One open opportunity per customer: a later callback updates it rather than adding another.
+        opp = db.session.scalars(select(Opportunity).where(Opportunity.customer_id == customer.id,
+                                                           Opportunity.stage.in_(("following", "negotiating")))
+                                 .order_by(Opportunity.id)).first()
+        if opp is None:
+            opp = Opportunity(network_id=customer.network_id, org_id=customer.org_id, customer_id=customer.id,
+                              owner_id=customer.responsible_id or by.id)
+            db.session.add(opp)
+        opp.callback_id, opp.intent_level = cb.id, level
+        opp.model = data.get("intent_model") or opp.model or ""
+        opp.quantity = data.get("intent_quantity") or opp.quantity or 1
+        opp.payment = data.get("payment") or opp.payment or ""
+        opp.expected_on = cb.done_on + timedelta(days=WHEN_DAYS[when]) if when in WHEN_DAYS else opp.expected_on
+        db.session.flush()
+        refresh_intent(customer)
+    else:
+        db.session.flush()
+        refresh_intent(customer)
+        if customer.intent_level is None:
+            customer.intent_level = level  # an intent not (yet) worth following still shows
     return cb
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AfterSaleTask, DealVehicle, FleetEntry, NegotiationRound, Opportunity, User
 from .brands import own_brand
+from .ledger import refresh_intent
 
 _VIN_VALUES = {**{str(d): d for d in range(10)},
                **dict(zip("ABCDEFGH", range(1, 9))), **dict(zip("JKLMN", range(1, 6))), "P": 7, "R": 9,
@@ -72,9 +73,11 @@ def win(opp: Opportunity, *, contract_on: date, amount, vehicles: list[dict]) ->
                                    model=v.get("model") or opp.model, vin=vin))
     brand = own_brand()
     customer = opp.customer
-    customer.fleet.append(FleetEntry(network_id=opp.network_id, brand=brand, brand_text=brand.name if brand else "",
-                                     model=opp.model, quantity=len(vehicles), heavy=True, since=contract_on.year))
-    customer.intent_level = None
+    customer.fleet.append(FleetEntry(network_id=opp.network_id, org_id=opp.org_id, brand=brand,
+                                     brand_text=brand.name if brand else "", model=opp.model,
+                                     quantity=len(vehicles), heavy=True, since=contract_on.year))
+    db.session.flush()
+    refresh_intent(customer)
     _schedule_after_sale(opp, contract_on)
 
 
@@ -106,7 +109,8 @@ def decide_give_up(opp: Opportunity, manager, approve: bool) -> None:
         raise DealError(_l("没有待审批的放弃申请。"))
     if approve:
         opp.stage, opp.approved_by_id = "lost", manager.id
-        opp.customer.intent_level = None
+        db.session.flush()
+        refresh_intent(opp.customer)
     else:
         opp.stage = "negotiating"
 

@@ -175,8 +175,25 @@ def merge_customers(keep: Customer, duplicate: Customer) -> None:
             entry.customer = keep
         for person in list(duplicate.stakeholders):
             person.customer = keep
+    # The work history moves too: the database would otherwise cascade it away.
+    from ..models import AfterSaleTask, Callback, CallbackItem, Opportunity
+    for model in (Callback, CallbackItem, Opportunity, AfterSaleTask):
+        for row in db.session.scalars(select(model).where(model.customer_id == duplicate.id)):
+            row.customer_id = keep.id
     db.session.flush()
     db.session.delete(duplicate)
+    db.session.flush()
+    refresh_intent(keep)
+
+
+def refresh_intent(customer: Customer) -> None:
+    """The customer's intent level is its most urgent open opportunity's."""
+    from ..models import Opportunity
+    from ..models.deals import OPEN_STAGES
+    levels = db.session.scalars(select(Opportunity.intent_level).where(
+        Opportunity.customer_id == customer.id, Opportunity.stage.in_(OPEN_STAGES),
+        Opportunity.intent_level.is_not(None))).all()
+    customer.intent_level = min(levels, default=None)
 
 
 def add_stakeholder(customer: Customer, data: dict) -> Stakeholder:

@@ -51,6 +51,9 @@ ALIASES = {
     "brand": ["品牌"], "model": ["车型"], "quantity": ["数量", "台数"],
 }
 COLUMN_LABELS = {f: names[0] for f, names in ALIASES.items()}
+# The columns' sizes (models/customers.py): a longer cell is a problem of the file, not a database error.
+TEXT_LIMITS = {"name": 120, "region": 60, "contact_name": 60, "phone": 40, "phone2": 40, "address": 200,
+               "industry": 60, "informant": 60, "notes": 2000}
 
 
 def _norm(text) -> str:
@@ -260,6 +263,9 @@ def _read_rows(report, org, columns, first_row_no, rows, progress) -> None:
                 values[f] = v
         if all(_text(v) == "" for v in row or ()):
             continue  # blank rows are tolerated
+        for f, limit in TEXT_LIMITS.items():
+            if len(_text(values.get(f))) > limit:
+                report.add(row_no, COLUMN_LABELS[f], _l("超过 %(n)s 个字。", n=limit))
         # A region merged down over several rows reads as empty below its first row.
         region = _text(values.get("region")) or region
         data = {"kind": "unit", "region": region}
@@ -314,6 +320,9 @@ def _read_rows(report, org, columns, first_row_no, rows, progress) -> None:
                 continue
             if qty is None:
                 report.add(row_no, col, _l("数量“%(v)s”不是整数。", v=qty_text) if qty_text else _l("数量为空。"))
+                continue
+            if qty > 10000 or len(brand) > 40 or len(model) > 60:
+                report.add(row_no, col, _l("数量须在 0 到 10000 之间，品牌不超过 40 字，车型不超过 60 字。"))
                 continue
             is_own = resolver_keys.get(brand_key(brand), False)
             since = own_since if is_own else other_since
@@ -419,6 +428,15 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
+def append_text_row(ws, values) -> None:
+    """Append a row in which text stays text: openpyxl would store "=..." as a formula,
+    which Excel runs when the file is opened (spreadsheet injection)."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def export_ledger(customers: Iterable[Customer], path_or_stream, own_brand: str = "柳汽") -> None:
     """The deck's layout: two header rows with merged group cells, three brand/model/quantity groups."""
     wb = Workbook(write_only=False)
@@ -454,7 +472,7 @@ def export_ledger(customers: Iterable[Customer], path_or_stream, own_brand: str 
         cells += [f"{this_year - c.own_since}年" if c.own_since else None,
                   f"{this_year - c.fleet_since}年" if (c.fleet_since and not c.own_since) else None,
                   vocab.CLASSES.get(c.klass, ""), c.notes or None]
-        ws.append(cells)
+        append_text_row(ws, cells)
     for i, width in enumerate([6, 14, 28, 10, 10, 10, 15] + [10, 14, 6] * FLEET_GROUPS + [14, 14, 12, 24], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "C3"

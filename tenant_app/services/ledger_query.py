@@ -36,8 +36,11 @@ class LedgerQuery:
         filters = {}
         for name in FILTERS:
             value = args.get(name, "").strip()
-            if value:
-                filters[name] = int(value) if name in ("responsible_id", "intent_level") and value.isdigit() else value
+            if value and name in ("responsible_id", "intent_level"):
+                if value.isdigit() and len(value) < 10:  # ids: anything else is no filter at all
+                    filters[name] = int(value)
+            elif value:
+                filters[name] = value
         sort = args.get("sort", "name")
         return cls(q=args.get("q", "").strip(), region=args.get("region", "").strip(),
                    brand_id=args.get("brand_id", type=int), sort=sort if sort in SORTS else "name",
@@ -75,14 +78,20 @@ class LedgerQuery:
         stmt = self.where(stmt)
         if self.after:
             value, last_id = _decode(self.after)
+            expected = {"name": str, "heavy": int, "first_contact": date, "updated": datetime}[self.sort]
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise ValueError("cursor of another sort")
             # A row comparison, so the planner can seek into the (…, key, id) index.
             key = tuple_(column, Customer.id)
             stmt = stmt.where(key < tuple_(value, last_id) if desc else key > tuple_(value, last_id))
         order = (column.desc(), Customer.id.desc()) if desc else (column.asc(), Customer.id.asc())
-        rows = session.scalars(stmt.order_by(*order).limit(per_page + 1)).all()
-        more = len(rows) > per_page
-        rows = rows[:per_page]
-        return rows, (self.cursor_for(rows[-1]) if more else "")
+        # Two steps: the page's ids from the index alone, then those rows by primary key.
+        ids = session.scalars(stmt.with_only_columns(Customer.id).order_by(*order).limit(per_page + 1)).all()
+        more = len(ids) > per_page
+        ids = ids[:per_page]
+        by_id = {c.id: c for c in session.scalars(stmt.where(Customer.id.in_(ids)))} if ids else {}
+        rows = [by_id[i] for i in ids if i in by_id]
+        return rows, (self.cursor_for(rows[-1]) if more and rows else "")
 
     def cursor_for(self, customer: Customer) -> str:
         value = {"name": customer.name, "first_contact": customer.first_contact_on or EPOCH,
@@ -104,6 +113,8 @@ def _decode(cursor: str):
     try:
         (tag, raw), last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         value = {"dt": datetime.fromisoformat, "d": date.fromisoformat}.get(tag, lambda v: v)(raw)
+        if not isinstance(value, (str, int, date)) or isinstance(value, bool):
+            raise ValueError("bad cursor")
         return value, int(last_id)
     except (ValueError, TypeError, json.JSONDecodeError):
         raise ValueError("bad cursor")

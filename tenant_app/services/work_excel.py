@@ -2,6 +2,7 @@
 results (slide 38) and the follow-up plan (slide 44). Our brand's name replaces 柳汽."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from openpyxl import Workbook
@@ -9,6 +10,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .. import vocab
+from .ledger_excel import append_text_row
 
 PLAN_OWN = ["序号", "客户姓名", "已购买柳汽产品数量", "客户性质", "所在行业", "运输类别", "主要适用车型", "使用柳汽品牌时间",
             "客户地址", "联系电话", "目前已掌握客户动态", "回访策略", "走访时间", "走访负责人", "对柳汽印象", "对经销商印象",
@@ -40,9 +42,9 @@ def _yes(flag) -> str:
 
 def _sheet(wb, title: str, header: list[str], rows: list[list], brand: str, preamble=()):
     """A sheet: lines above the table (title, purpose ...), the header, numbered rows."""
-    ws = wb.create_sheet(title)
+    ws = wb.create_sheet(re.sub(r"[\\/?*\[\]:]", "", title)[:31])  # characters Excel refuses in sheet titles
     for line in preamble:
-        ws.append([line])
+        append_text_row(ws, [line])
     if preamble:
         ws["A1"].font = Font(bold=True, size=13)
     ws.append([h.replace("柳汽", brand) for h in header])
@@ -51,7 +53,7 @@ def _sheet(wb, title: str, header: list[str], rows: list[list], brand: str, prea
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for n, row in enumerate(rows, start=1):
-        ws.append([n, *row])
+        append_text_row(ws, [n, *row])
     for i in range(1, len(header) + 1):
         ws.column_dimensions[get_column_letter(i)].width = 6 if i == 1 else 14
     ws.freeze_panes = ws.cell(head_row + 1, 3)
@@ -77,8 +79,8 @@ def callback_plan_workbook(plan, items, brand: str, stream) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     title = f"{plan.title}（{plan.starts_on} — {plan.ends_on}）"
-    _sheet(wb, f"已购买{brand}产品客户"[:31], PLAN_OWN, own, brand, [title])
-    _sheet(wb, f"未购买{brand}产品客户"[:31], PLAN_OTHER, other, brand, [title])
+    _sheet(wb, f"已购买{brand}产品客户", PLAN_OWN, own, brand, [title])
+    _sheet(wb, f"未购买{brand}产品客户", PLAN_OTHER, other, brand, [title])
     wb.save(stream)
 
 
@@ -100,8 +102,8 @@ def callback_results_workbook(callbacks, brand: str, stream, heading: str = "") 
                           _years(c.fleet_since), *common, _yes(cb.has_intent)])
     wb = Workbook()
     wb.remove(wb.active)
-    _sheet(wb, f"已购买{brand}产品客户"[:31], RESULT_OWN, own, brand, [heading] if heading else ())
-    _sheet(wb, f"未购买{brand}产品客户"[:31], RESULT_OTHER, other, brand, [heading] if heading else ())
+    _sheet(wb, f"已购买{brand}产品客户", RESULT_OWN, own, brand, [heading] if heading else ())
+    _sheet(wb, f"未购买{brand}产品客户", RESULT_OTHER, other, brand, [heading] if heading else ())
     wb.save(stream)
 
 

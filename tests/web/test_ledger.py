@@ -178,3 +178,22 @@ def test_builders_keep_their_own_ledger(login_as):
     assert "客户信息管理台帐" in html and _rows(html)
     assert login_as("sv-lz-01.mgr").get("/d/customers").status_code == 403
     assert login_as("admin").get("/d/customers").status_code == 403
+
+
+def test_one_dealers_unknown_brand_is_not_shown_to_another(login_as):
+    login_as("gx-lz-001.info").post("/d/customers/new", data={
+        "kind": "unit", "name": "私有品牌测试", "fleet-0-brand": "张三私记13800001111", "fleet-0-quantity": "1"})
+    assert "张三私记13800001111" in login_as("gx-lz-001.gm").get("/d/customers").get_data(as_text=True)
+    assert "张三私记13800001111" not in login_as("gx-nn-002.gm").get("/d/customers").get_data(as_text=True)
+
+
+def test_a_customer_with_many_fleet_lines_can_be_edited(login_as, world, in_network):
+    client = login_as("gx-lz-001.info")
+    data = {"kind": "unit", "name": "大车队十五行"}
+    for i in range(15):
+        data.update({f"fleet-{i}-brand": "乘龙", f"fleet-{i}-model": f"H{i}", f"fleet-{i}-quantity": "1"})
+    cid = int(client.post("/d/customers/new", data=data).location.rsplit("/", 1)[1])
+    page = client.get(f"/d/customers/{cid}/edit")
+    assert page.status_code == 200 and 'value="H14"' in page.get_data(as_text=True)
+    with in_network(world["networks"]["liuqi"]) as s:
+        assert len(s.get(Customer, cid).fleet) == 15

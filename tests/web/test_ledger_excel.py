@@ -238,3 +238,21 @@ def test_command_line_import_and_export(app, fresh_dealer, tmp_path, in_network,
     assert sorted(names) == ["命令行客户乙", "命令行客户甲"]
     wrong = runner.invoke(args=["ledger", "export", "--network", "demo2", "--org", fresh_dealer, str(out)])
     assert wrong.exit_code != 0 and "no organisation" in wrong.output
+
+
+def test_exported_text_never_becomes_a_formula(login_as, new_user, fresh_dealer):
+    client = _gm_of(new_user, fresh_dealer, login_as)
+    client.post("/d/customers/new", data={"kind": "unit", "name": '=HYPERLINK("http://x","点我")',
+                                          "notes": "=1+1"})
+    ws = load_workbook(io.BytesIO(client.get("/d/customers/export.xlsx").data)).active
+    names = [(c.value, c.data_type) for c in ws["C"][2:]]
+    assert names == [('=HYPERLINK("http://x","点我")', "s")]
+    assert ws["T3"].value == "=1+1" and ws["T3"].data_type == "s"
+
+
+def test_over_long_cells_are_problems_not_database_errors(login_as, new_user, fresh_dealer, in_network, world):
+    client = _gm_of(new_user, fresh_dealer, login_as)
+    html = _upload(client, deck_file([row(1, "广西", "长" * 130, "13800000099", ("乘龙", "H7", 20000))])).get_data(
+        as_text=True)
+    assert "超过 120 个字" in html and "数量须在 0 到 10000 之间" in html
+    assert _count(in_network, world, fresh_dealer)[0] == 0

@@ -206,3 +206,44 @@ def test_calendar_shows_planned_visits(login_as):
     html = login_as("gx-lz-001.info").get(f"/d/callbacks/calendar?month={date.today():%Y-%m}").get_data(as_text=True)
     assert 'data-test="calendar"' in html and re.search(r'href="/d/customers/\d+"', html)
     assert login_as("gx-lz-001.info").get("/d/callbacks/calendar?month=garbage").status_code == 200
+
+
+def test_merge_keeps_the_duplicates_work_and_intent(shop, in_network, world):
+    gm = shop["as"]("general_manager")
+    keep, dup = shop["customers"]["new"], shop["customers"]["recent"]
+    gm.post(f"/d/customers/{dup}/callbacks/new", data={
+        "method": "phone", "done_on": date.today().isoformat(), "worth_following": "y", "has_intent": "y",
+        "when": "3m", "intent_model": "乘龙H7", "intent_quantity": 1})
+    gm.post(f"/d/customers/{keep}/merge", data={"duplicate_id": dup})
+    with in_network(world["networks"]["liuqi"]) as s:
+        from tenant_app.models import Callback
+        assert s.get(Customer, dup) is None
+        assert s.scalar(select(Opportunity.customer_id).where(Opportunity.customer_id.in_((keep, dup)))) == keep
+        assert s.scalars(select(Callback.customer_id).where(Callback.customer_id.in_((keep, dup)))).all() == [keep]
+        assert s.get(Customer, keep).intent_level == 1
+
+
+def test_later_callbacks_update_one_opportunity(shop, in_network, world):
+    cid = shop["customers"]["big"]
+    sales = shop["as"]("sales_manager")
+    for when in ("12m", "3m"):
+        sales.post(f"/d/customers/{cid}/callbacks/new", data={
+            "method": "phone", "done_on": date.today().isoformat(), "worth_following": "y", "has_intent": "y",
+            "when": when, "intent_model": "乘龙H7", "intent_quantity": 2})
+    sales.post(f"/d/customers/{cid}/callbacks/new", data={"method": "sms", "done_on": date.today().isoformat()})
+    with in_network(world["networks"]["liuqi"]) as s:
+        opps = s.scalars(select(Opportunity).where(Opportunity.customer_id == cid)).all()
+        assert [(o.intent_level, o.stage) for o in opps] == [(1, "following")]
+        assert s.get(Customer, cid).intent_level == 1, "a callback without intent leaves the open opportunity's level"
+
+
+def test_bad_calendar_months_and_cursors_do_not_fail(login_as):
+    client = login_as("gx-lz-001.info")
+    for month in ("0001-01", "9999-12", "2026-13"):
+        assert client.get(f"/d/callbacks/calendar?month={month}").status_code == 200
+    import base64
+    import json
+    for value in ({"a": 1}, [1], "x"):
+        cursor = base64.urlsafe_b64encode(json.dumps([["v", value], 5]).encode()).decode().rstrip("=")
+        assert client.get(f"/d/customers?sort=heavy&after={cursor}").status_code == 302
+    assert client.get("/d/customers?responsible_id=abc&intent_level=99999999999").status_code == 200

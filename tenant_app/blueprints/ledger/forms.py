@@ -9,6 +9,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optiona
 
 from ... import vocab
 
+MAX_FLEET_LINES = 200  # a customer's fleet lines; deals add one each
 PHONE = Regexp(r"^[0-9０-９ +\-－()（）]{0,30}$", message=_l("电话只能包含数字、空格、+、- 和括号。"))
 
 
@@ -55,7 +56,7 @@ class CustomerForm(FlaskForm):
                                  validate_choice=False)
     industry_major = BooleanField(_l("行业性大客户（中石油、中石化、部队、水电等）"))
     notes = TextAreaField(_l("备注"), validators=[Optional(), Length(max=2000)])
-    fleet = FieldList(FormField(FleetRowForm), min_entries=3, max_entries=12)
+    fleet = FieldList(FormField(FleetRowForm), min_entries=3, max_entries=MAX_FLEET_LINES)
 
     def __init__(self, *a, staff=(), **kw):
         super().__init__(*a, **kw)

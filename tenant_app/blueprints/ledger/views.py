@@ -5,9 +5,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Brand, Customer, Stakeholder, User
+from ...models import Brand, Customer, FleetEntry, Stakeholder, User
 from ...policies import authorize, scope
 from ...services.ledger import DuplicateCustomer, add_stakeholder, create_customer, merge_customers, update_customer
 from ...services.brands import own_brand
@@ -30,11 +31,15 @@ def ledger():
     query = LedgerQuery.from_args(request.args, current_user.org_id)
     base = scope(current_user, select(Customer), Customer)
     try:
-        rows, next_cursor = query.page(db.session, base, current_app.config["PAGE_SIZE"])
+        rows, next_cursor = query.page(db.session, base.options(selectinload(Customer.responsible)),
+                                       current_app.config["PAGE_SIZE"])
     except ValueError:
         return redirect(url_for(request.endpoint))  # a cursor tampered with: back to the first page
     tally = {(k, s): n for k, s, n in db.session.execute(counts(base, query))}
-    brands = db.session.scalars(select(Brand).order_by(Brand.is_own.desc(), Brand.name)).all()
+    # Known brands, and the unknown names only this dealer's own lines use (never another dealer's text).
+    own_lines = select(FleetEntry.brand_id).where(FleetEntry.org_id == current_user.org_id)
+    brands = db.session.scalars(select(Brand).where(Brand.mapped | Brand.id.in_(own_lines))
+                                .order_by(Brand.is_own.desc(), Brand.name)).all()
     return render_template("ledger/list.html", rows=rows, next_cursor=next_cursor, tally=tally, query=query,
                            brands=brands, staff=_staff())
 
@@ -60,6 +65,8 @@ def edit(customer_id):
     customer = authorize(current_user, "edit", _load(customer_id))
     form = CustomerForm(obj=customer, staff=_staff())
     if request.method == "GET":
+        while len(form.fleet) < len(customer.fleet):
+            form.fleet.append_entry()
         for row, entry in zip(form.fleet, customer.fleet):
             row.form.brand.data, row.form.model.data = entry.brand_text, entry.model
             row.form.quantity.data, row.form.heavy.data, row.form.since.data = entry.quantity, entry.heavy, entry.since

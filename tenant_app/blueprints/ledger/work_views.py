@@ -6,7 +6,8 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from ... import vocab
 from ...extensions import db
@@ -27,6 +28,10 @@ def _assignee_filter():
     return current_user.id
 
 
+# Rows of item lists show the customer and the assignee: load them with the page, not per row.
+ITEM_ROWS = (selectinload(CallbackItem.customer), selectinload(CallbackItem.assignee))
+
+
 # --- callbacks ------------------------------------------------------------------------
 def due_list():
     authorize(current_user, "list", CallbackItem)
@@ -36,7 +41,7 @@ def due_list():
         stmt = stmt.where(CallbackItem.assignee_id == assignee)
     if request.args.get("overdue"):
         stmt = stmt.where(CallbackItem.due_on < date.today())
-    page = paginate(stmt.order_by(CallbackItem.due_on, CallbackItem.id))
+    page = paginate(stmt.options(*ITEM_ROWS).order_by(CallbackItem.due_on, CallbackItem.id))
     return render_template("work/due.html", page=page, today=date.today(), staff=_staff(), assignee=assignee)
 
 
@@ -44,6 +49,8 @@ def calendar_view():
     authorize(current_user, "list", CallbackItem)
     try:
         year, month = (int(x) for x in request.args.get("month", date.today().strftime("%Y-%m")).split("-"))
+        if not 1900 <= year <= 2100:
+            raise ValueError
         first = date(year, month, 1)
     except ValueError:
         first = date.today().replace(day=1)
@@ -55,7 +62,7 @@ def calendar_view():
     if assignee:
         stmt = stmt.where(CallbackItem.assignee_id == assignee)
     by_day = defaultdict(list)
-    for item in db.session.scalars(stmt.order_by(CallbackItem.due_on)):
+    for item in db.session.scalars(stmt.options(*ITEM_ROWS).order_by(CallbackItem.due_on)):
         by_day[item.due_on].append(item)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     prev_month = (first.replace(day=1) - date.resolution).strftime("%Y-%m")
@@ -77,7 +84,8 @@ def plans():
             db.session.rollback()
             form.ends_on.errors.append(str(e))
         else:
-            flash(_("已生成回访计划：%(n)s 项。", n=len(plan.items)), "success")
+            n = db.session.scalar(select(func.count(CallbackItem.id)).where(CallbackItem.plan_id == plan.id))
+            flash(_("已生成回访计划：%(n)s 项。", n=n), "success")
             return redirect(url_for(".callback_plan", plan_id=plan.id))
     counts = dict(db.session.execute(scope(current_user, select(CallbackItem.plan_id, func.count()), CallbackItem)
                                      .group_by(CallbackItem.plan_id)).all())
@@ -94,7 +102,8 @@ def plan(plan_id):
     if form.validate_on_submit():
         authorize(current_user, "assign", plan)
         assignee = next((u for u in staff if u.id == form.assignee_id.data), None)
-        items = [i for i in plan.items if i.id in set(form.item_ids.data or [])]
+        items = db.session.scalars(select(CallbackItem).where(CallbackItem.plan_id == plan.id,
+                                                              CallbackItem.id.in_(form.item_ids.data or []))).all()
         if assignee is None or not items:
             flash(_("请选择计划项和本机构的人员。"), "danger")
         else:
@@ -103,9 +112,12 @@ def plan(plan_id):
             db.session.commit()
             flash(_("已将 %(n)s 项分配给 %(name)s。", n=len(items), name=assignee.name), "success")
         return redirect(url_for(".callback_plan", plan_id=plan.id))
-    stmt = select(CallbackItem).where(CallbackItem.plan_id == plan.id).order_by(CallbackItem.due_on, CallbackItem.id)
-    done = sum(1 for i in plan.items if i.status == "done")
-    return render_template("work/plan.html", plan=plan, page=paginate(stmt), form=form, staff=staff, done=done)
+    stmt = select(CallbackItem).where(CallbackItem.plan_id == plan.id).options(*ITEM_ROWS) \
+        .order_by(CallbackItem.due_on, CallbackItem.id)
+    done, total = db.session.execute(select(func.sum(case((CallbackItem.status == "done", 1), else_=0)),
+                                            func.count(CallbackItem.id)).where(CallbackItem.plan_id == plan.id)).one()
+    return render_template("work/plan.html", plan=plan, page=paginate(stmt), form=form, staff=staff, done=done or 0,
+                           total=total)
 
 
 def strategy():
@@ -176,7 +188,8 @@ def opportunities():
         stmt = stmt.where(Opportunity.owner_id == request.args.get("owner_id", type=int))
     if request.args.get("intent_level", type=int):
         stmt = stmt.where(Opportunity.intent_level == request.args.get("intent_level", type=int))
-    page = paginate(stmt.order_by(Opportunity.intent_level.is_(None), Opportunity.intent_level,
+    page = paginate(stmt.options(selectinload(Opportunity.customer), selectinload(Opportunity.owner))
+                    .order_by(Opportunity.intent_level.is_(None), Opportunity.intent_level,
                                   Opportunity.expected_on, Opportunity.id))
     return render_template("work/opportunities.html", page=page, stage=stage, staff=_staff())
 
@@ -232,7 +245,8 @@ def tasks():
     assignee = _assignee_filter()
     if assignee:
         stmt = stmt.where(AfterSaleTask.assignee_id == assignee)
-    page = paginate(stmt.order_by(AfterSaleTask.due_on, AfterSaleTask.id))
+    page = paginate(stmt.options(selectinload(AfterSaleTask.customer), selectinload(AfterSaleTask.assignee))
+                    .order_by(AfterSaleTask.due_on, AfterSaleTask.id))
     return render_template("work/tasks.html", page=page, today=date.today(), form=TaskDoneForm())
 
 
@@ -301,6 +315,8 @@ def plan_export(plan_id):
     from ...services.work_excel import callback_plan_workbook
     plan = authorize(current_user, "view", db.session.get(CallbackPlan, plan_id))
     items = db.session.scalars(select(CallbackItem).where(CallbackItem.plan_id == plan.id)
+                               .options(selectinload(CallbackItem.customer).selectinload(Customer.fleet),
+                                        selectinload(CallbackItem.assignee))
                                .order_by(CallbackItem.due_on, CallbackItem.id)).all()
     return _xlsx(lambda buf: callback_plan_workbook(plan, items, _brand_name(), buf), f"callback-plan-{plan.id}.xlsx")
 
@@ -310,7 +326,8 @@ def results_export():
     authorize(current_user, "list", Callback)
     start, end = _period()
     rows = db.session.scalars(scope(current_user, select(Callback).where(Callback.done_on.between(start, end)),
-                                    Callback).order_by(Callback.done_on, Callback.id)).all()
+                                    Callback).options(selectinload(Callback.customer).selectinload(Customer.fleet))
+                              .order_by(Callback.done_on, Callback.id)).all()
     heading = f"{current_user.org.name} 客户回访结果（{start} — {end}）"
     return _xlsx(lambda buf: callback_results_workbook(rows, _brand_name(), buf, heading),
                  f"callback-results-{start}-{end}.xlsx")
@@ -325,7 +342,8 @@ def follow_up_export():
     owner = db.session.get(User, request.args.get("owner_id", type=int) or 0)
     if owner is not None and owner.org_id == current_user.org_id:
         stmt = stmt.where(Opportunity.owner_id == owner.id)
-    rows = db.session.scalars(stmt.order_by(Opportunity.intent_level, Opportunity.expected_on)).all()
+    rows = db.session.scalars(stmt.options(selectinload(Opportunity.customer).selectinload(Customer.fleet))
+                              .order_by(Opportunity.intent_level, Opportunity.expected_on)).all()
     return _xlsx(lambda buf: follow_up_plan_workbook(
         rows, _brand_name(), buf, purpose="对已经确定有购车需求的客户进行适时跟进，最终实现客户购买本品",
         period=f"{start} — {end}", person=owner.name if owner and owner.org_id == current_user.org_id else "全体"),

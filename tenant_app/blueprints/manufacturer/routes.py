@@ -3,9 +3,9 @@ import re
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ... import vocab
@@ -99,7 +99,7 @@ def org_status(org_id):
     status = "suspended" if request.form.get("status") == "suspended" else "active"
     set_org_status(org, status)
     db.session.commit()
-    flash(_("机构已停用，其用户无法登录。") if status == "suspended" else _l("机构已启用。"), "success")
+    flash(_("机构已停用，其用户无法登录。") if status == "suspended" else _("机构已启用。"), "success")
     return redirect(url_for(".org", org_id=org.id))
 
 
@@ -194,7 +194,7 @@ def user_status(user_id):
         db.session.rollback()
         flash(str(e), "danger")
     else:
-        flash(_("用户已停用，其登录已失效。") if status == "suspended" else _l("用户已启用。"), "success")
+        flash(_("用户已停用，其登录已失效。") if status == "suspended" else _("用户已启用。"), "success")
     return redirect(url_for(".user", user_id=user.id))
 
 
@@ -246,8 +246,14 @@ def brands():
 @bp.route("/brands/<int:brand_id>", methods=["POST"])
 def brand_edit(brand_id):
     brand = authorize(current_user, "edit", db.session.get(Brand, brand_id))
+    form = BrandForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(str(e), "danger")
+        return redirect(url_for(".brands"))
     try:
-        save_brand(brand, name=request.form.get("name", ""), aliases=request.form.get("aliases", ""))
+        save_brand(brand, name=form.name.data, aliases=form.aliases.data or "")
         db.session.commit()
         flash(_("已保存。"), "success")
     except BrandError as e:
@@ -325,7 +331,9 @@ def dealer_customer(org_id, customer_id):
 @bp.route("/dealers/<int:org_id>/callbacks")
 def dealer_callbacks(org_id):
     org = _supervised(org_id)
-    page = paginate(select(Callback).where(Callback.org_id == org.id).order_by(Callback.done_on.desc(), Callback.id))
+    page = paginate(select(Callback).where(Callback.org_id == org.id)
+                    .options(selectinload(Callback.customer), selectinload(Callback.by))
+                    .order_by(Callback.done_on.desc(), Callback.id))
     _looked_at(org, "callbacks")
     return render_template("manufacturer/dealer_callbacks.html", org=org, page=page)
 
@@ -334,6 +342,7 @@ def dealer_callbacks(org_id):
 def dealer_deals(org_id):
     org = _supervised(org_id)
     page = paginate(select(Opportunity).where(Opportunity.org_id == org.id)
+                    .options(selectinload(Opportunity.customer), selectinload(Opportunity.vehicles))
                     .order_by(Opportunity.stage, Opportunity.updated_at.desc()))
     _looked_at(org, "deals")
     return render_template("manufacturer/dealer_deals.html", org=org, page=page)
