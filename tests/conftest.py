@@ -6,6 +6,7 @@ import os
 import time
 import uuid
 from dataclasses import dataclass, replace
+from datetime import date
 
 import pytest
 
@@ -83,14 +84,14 @@ class Person:
 def world(app):
     """Plain facts about the seeded networks: every user, organisation and network."""
     from tenant_app.extensions import db
-    from tenant_app.models import (AfterSaleTask, Brand, CallbackPlan, Customer, JobRecord, Network, Opportunity,
-                                   Organisation, Stakeholder, User)
+    from tenant_app.models import (AfterSaleTask, Brand, Callback, CallbackCheck, CallbackPlan, Customer, JobRecord,
+                                   Network, Opportunity, Organisation, Stakeholder, User, VerificationSample)
     from tenant_app.tenancy import use_network
 
     facts = {"networks": {}, "people": {}, "orgs": {}, "extra": {},
              # every record a route may name: kind -> [(id, network code, owning org id)]
              "records": {"org": [], "user": [], "customer": [], "stakeholder": [], "plan": [], "opportunity": [],
-                         "task": [], "job": [], "brand": []}}
+                         "task": [], "job": [], "brand": [], "sample": [], "check": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -118,10 +119,15 @@ def world(app):
             db.session.add(JobRecord(network_id=net.id, org_id=dealer.id, kind="ledger_check", status="done",
                                      params={"path": "/nonexistent.xlsx", "filename": "x.xlsx"},
                                      result={"rows": 1, "problem_count": 0, "preview": []}))
+            callback_id = db.session.scalar(select(Callback.id).where(Callback.org_id == dealer.id))
+            sample = VerificationSample(network_id=net.id, org_id=dealer.id, starts_on=date(2026, 1, 1),
+                                        ends_on=date(2026, 12, 31), size=1)
+            sample.checks = [CallbackCheck(network_id=net.id, org_id=dealer.id, callback_id=callback_id)]
+            db.session.add(sample)
             db.session.commit()
             use_network(db.session, net.id)
             for kind, model in (("plan", CallbackPlan), ("opportunity", Opportunity), ("task", AfterSaleTask),
-                                ("job", JobRecord)):
+                                ("job", JobRecord), ("sample", VerificationSample), ("check", CallbackCheck)):
                 rec[kind] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                     select(model.id, model.org_id).order_by(model.id).limit(40))]
             db.session.rollback()

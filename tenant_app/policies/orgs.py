@@ -1,6 +1,6 @@
 from sqlalchemy import or_
 
-from ..models import Brand, Organisation
+from ..models import Brand, CallbackCheck, Organisation, VerificationSample
 from .base import Policy, in_regions, is_maker, is_network_admin
 
 
@@ -56,3 +56,28 @@ class BrandPolicy(Policy):
 
     def scope(self, user, stmt):
         return stmt
+
+
+class VerificationSamplePolicy(Policy):
+    """Drawn and checked by the maker's staff for dealers in their regions."""
+
+    model = VerificationSample
+
+    def can_view(self, user, sample):
+        return is_maker(user) and in_regions(user, sample.org)
+
+    def scope(self, user, stmt):
+        return stmt if is_maker(user) else stmt.where(False)
+
+
+class CallbackCheckPolicy(Policy):
+    model = CallbackCheck
+
+    def can_view(self, user, check):
+        return is_maker(user) and in_regions(user, check.sample.org)
+
+    # checking is by phone: those who check see the customer's number
+    can_mark = can_view_phone = can_view
+
+    def scope(self, user, stmt):
+        return stmt if is_maker(user) else stmt.where(False)

@@ -18,7 +18,7 @@ NOT_IDS = {"code": "en"}
 # Record-id arguments: which records of `world` they name.
 ID_KINDS = {"org_id": "org", "user_id": "user", "customer_id": "customer", "stakeholder_id": "stakeholder",
             "plan_id": "plan", "opportunity_id": "opportunity", "task_id": "task", "job_id": "job",
-            "brand_id": "brand"}
+            "brand_id": "brand", "sample_id": "sample", "check_id": "check"}
 SKIP_ENDPOINTS = {"static", "bootstrap.static", "auth.logout", "auth.login"}
 DENIED = {403, 404, 405}
 

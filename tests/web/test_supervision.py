@@ -64,3 +64,34 @@ def test_competitor_census(login_as, world, in_network):
     csv = admin.get("/m/census.csv?by=transport_type").get_data(as_text=True)
     assert csv.startswith("\ufeff运输类型,品牌,车型,台数,客户数")
     assert login_as("gx-lz-001.gm").get("/m/census").status_code == 403
+
+
+def test_callback_verification_sample_and_rate(login_as, world, in_network):
+    from datetime import date
+
+    from tenant_app.models import Callback, CallbackCheck
+
+    org_id = world["orgs"][("liuqi", "GX-NN-002")]["id"]
+    with in_network(world["networks"]["liuqi"]) as s:
+        first = s.scalar(select(func.min(Callback.done_on)).where(Callback.org_id == org_id))
+        recorded = s.scalar(select(func.count(Callback.id)).where(Callback.org_id == org_id))
+    sup = login_as("supervisor")
+    resp = sup.post(f"/m/dealers/{org_id}/verification", data={"starts_on": first.isoformat(),
+                                                              "ends_on": date.today().isoformat(), "size": 5})
+    assert resp.status_code == 302
+    sample_id = int(resp.location.rsplit("/", 1)[1])
+    page = sup.get(resp.location).get_data(as_text=True)
+    assert page.count('name="status" value="confirmed"') == min(5, recorded)
+    assert re.search(r"<td>1\d{10}</td>", page), "who checks by phone sees the whole number"
+    with in_network(world["networks"]["liuqi"]) as s:
+        checks = s.scalars(select(CallbackCheck.id).where(CallbackCheck.sample_id == sample_id)).all()
+    sup.post(f"/m/verification/{sample_id}/checks/{checks[0]}", data={"status": "confirmed"})
+    sup.post(f"/m/verification/{sample_id}/checks/{checks[1]}", data={"status": "not_confirmed", "note": "客户说没有"})
+    rate = sup.get(f"/m/dealers/{org_id}/verification").get_data(as_text=True)
+    assert re.search(r"已核实 2 条，确认 1 条.*确认率 50%", rate, re.S)
+    assert sup.post(f"/m/verification/{sample_id}/checks/{checks[2]}", data={"status": "maybe"}).status_code == 302
+    bad = sup.post(f"/m/dealers/{org_id}/verification", data={"starts_on": "2001-01-01", "ends_on": "2001-02-01",
+                                                              "size": 5}).get_data(as_text=True)
+    assert "该期间没有回访记录可抽查" in bad
+    gd = world["orgs"][("liuqi", "GD-GZ-003")]["id"]
+    assert sup.get(f"/m/dealers/{gd}/verification").status_code == 404

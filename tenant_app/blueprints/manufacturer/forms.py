@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms import DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 PHONE = Regexp(r"^[0-9 +\-]{0,20}$", message=_l("电话只能包含数字、空格、+ 和 -。"))
 
@@ -34,3 +34,10 @@ class UserForm(FlaskForm):
 class BrandForm(FlaskForm):
     name = StringField(_l("品牌名称"), validators=[DataRequired(_l("请输入品牌名称。")), Length(max=40)])
     aliases = StringField(_l("别名（逗号分隔）"), validators=[Optional(), Length(max=400)])
+
+
+class SampleForm(FlaskForm):
+    starts_on = DateField(_l("回访日期从"), validators=[DataRequired(_l("请输入开始日期。"))])
+    ends_on = DateField(_l("至"), validators=[DataRequired(_l("请输入结束日期。"))])
+    size = IntegerField(_l("抽样数量"), default=10, validators=[DataRequired(_l("请输入抽样数量。")),
+                                                             NumberRange(1, 200, _l("抽样数量须在 1 到 200 之间。"))])

@@ -9,9 +9,11 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ... import vocab
-from ...models import ROLES, Brand, Callback, Customer, FleetEntry, Opportunity, Organisation, User
+from ...models import (ROLES, Brand, Callback, CallbackCheck, Customer, FleetEntry, Opportunity, Organisation, User,
+                       VerificationSample)
 from ...policies import authorize, scope
 from ...services import audit, supervision
+from ...services import verification as verify
 from ...services.accounts import AccountError, create_user, reset_password, set_status, update_user
 from ...services.brands import BrandError, map_brand, save_brand
 from ...services.ledger_query import LedgerQuery
@@ -20,7 +22,7 @@ from ...services.timeline import timeline
 from ...web import ORG_KIND_LABELS
 from ..listing import csv_response, paginate, search, sort
 from . import bp
-from .forms import BrandForm, OrgForm, UserForm
+from .forms import BrandForm, OrgForm, SampleForm, UserForm
 
 
 @bp.route("/")
@@ -370,3 +372,51 @@ def census_export():
     lookup = {"transport_type": vocab.TRANSPORT_TYPES, "klass": vocab.CLASSES}.get(dimension, {})
     return csv_response(f"census-{dimension}.csv", [head, "品牌", "车型", "台数", "客户数"],
                         ((lookup.get(d, d), b, m, units, n) for d, b, m, units, n in rows))
+
+
+# --- callback verification ---------------------------------------------------------------
+@bp.route("/dealers/<int:org_id>/verification", methods=["GET", "POST"])
+def verification(org_id):
+    org = _supervised(org_id)
+    form = SampleForm()
+    if form.validate_on_submit():
+        try:
+            sample = verify.draw_sample(org, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                        size=form.size.data, by=current_user)
+            db.session.commit()
+        except verify.VerificationError as e:
+            db.session.rollback()
+            form.size.errors.append(str(e))
+        else:
+            flash(_("已抽取 %(n)s 条回访记录。", n=sample.size), "success")
+            return redirect(url_for(".verification_sample", sample_id=sample.id))
+    samples = db.session.scalars(scope(current_user, select(VerificationSample).where(
+        VerificationSample.org_id == org.id), VerificationSample).order_by(VerificationSample.id.desc())).all()
+    confirmed, checked = verify.confirmation_rate(org.id)
+    return render_template("manufacturer/verification.html", org=org, form=form, samples=samples,
+                           confirmed=confirmed, checked=checked)
+
+
+@bp.route("/verification/<int:sample_id>")
+def verification_sample(sample_id):
+    sample = authorize(current_user, "view", db.session.get(VerificationSample, sample_id))
+    checks = db.session.scalars(select(CallbackCheck).where(CallbackCheck.sample_id == sample.id)
+                                .options(selectinload(CallbackCheck.callback).selectinload(Callback.customer),
+                                         selectinload(CallbackCheck.callback).selectinload(Callback.by))
+                                .order_by(CallbackCheck.id)).all()
+    _looked_at(sample.org, "verification")
+    return render_template("manufacturer/verification_sample.html", sample=sample, checks=checks, org=sample.org)
+
+
+@bp.route("/verification/<int:sample_id>/checks/<int:check_id>", methods=["POST"])
+def verification_mark(sample_id, check_id):
+    check = authorize(current_user, "mark", db.session.get(CallbackCheck, check_id))
+    if check.sample_id != sample_id:
+        authorize(current_user, "mark", None)
+    try:
+        verify.mark(check, request.form.get("status", ""), request.form.get("note", ""), current_user)
+        db.session.commit()
+    except verify.VerificationError as e:
+        db.session.rollback()
+        flash(str(e), "danger")
+    return redirect(url_for(".verification_sample", sample_id=sample_id) + f"#check-{check_id}")
