@@ -23,6 +23,7 @@ TMP = tempfile.mkdtemp(prefix="bench-")
 os.environ["INSTANCE_PATH"] = os.path.join(TMP, "instance")
 os.environ["SECRET_KEY"] = "bench-" + secrets.token_hex(32)
 
+from bench.common import app_config  # noqa: E402,F401
 from bench.timing import note, report, time_ms  # noqa: E402
 from tests import pg  # noqa: E402
 
@@ -37,20 +38,6 @@ class Fresh:
     @property
     def postgres(self) -> bool:
         return self.backend == "postgresql"
-
-
-def app_config(app_url: str, owner_url: str) -> dict:
-    """As tests/conftest.py's app_config, with the login rate limit out of the way."""
-    return {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": app_url,
-        "MIGRATION_DATABASE_URL": owner_url,
-        "WTF_CSRF_ENABLED": False,
-        "REDIS_URL": None,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "RATELIMIT_KEY_PREFIX": "bench-" + secrets.token_hex(4),
-        "LOGIN_RATE_LIMIT": "1000000 per minute",
-    }
 
 
 @contextmanager

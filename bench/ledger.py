@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 from bench import fresh as fresh_mod  # noqa: F401  (first: INSTANCE_PATH, SECRET_KEY)
 from bench.fresh import dispose, fresh_database, migrated_app
 from bench.gen import PASSWORD, generate
+from bench.common import logged_in_client  # noqa: E402,F401
 from bench.timing import note, p95, report, report_samples, sample_ms
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "100"))
@@ -59,17 +60,6 @@ def make_gm(app, facts) -> str:
         login_id = user.get_id()
         db.session.remove()
     return login_id
-
-
-def logged_in_client(app, login_id: str):
-    """As tests/conftest.py's _login: the session written directly, no password round trip."""
-    client = app.test_client()
-    with client.session_transaction() as s:
-        s.clear()
-        s["_user_id"] = login_id
-        s["_fresh"] = True
-        s["started"] = s["seen"] = time.time()
-    return client
 
 
 def get_ok(client, url: str) -> str:

@@ -26,6 +26,7 @@ os.environ["SECRET_KEY"] = "bench-" + secrets.token_hex(32)
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
+from bench.common import app_config, logged_in_client  # noqa: E402,F401
 from bench.timing import note, p50, report, report_samples, sample_ms, time_ms  # noqa: E402
 from tests import pg  # noqa: E402
 
@@ -45,21 +46,6 @@ PAGES = [
     ("page_org_audit_admin", "/org/audit", "admin"),
     ("page_org_audit_gm", "/org/audit", "gx-lz-001.gm"),
 ]
-
-
-def app_config(app_url: str, owner_url: str) -> dict:
-    """As tests/conftest.py's app_config, with rate limits out of the way (the login
-    figure is about the work of a login, not about the limiter refusing it)."""
-    return {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": app_url,
-        "MIGRATION_DATABASE_URL": owner_url,
-        "WTF_CSRF_ENABLED": False,
-        "REDIS_URL": None,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "RATELIMIT_KEY_PREFIX": "bench-" + secrets.token_hex(4),
-        "LOGIN_RATE_LIMIT": "1000000 per minute",
-    }
 
 
 # --------------------------------------------------------------------------- set-up
@@ -191,17 +177,6 @@ def user_facts(app, username: str, network_code: str = NETWORK):
         facts = (user.get_id(), network_id, user.id)
         db.session.remove()
     return facts
-
-
-def logged_in_client(app, login_id: str):
-    """As tests/conftest.py's _login: a session written directly, no password round trip."""
-    client = app.test_client()
-    with client.session_transaction() as s:
-        s.clear()
-        s["_user_id"] = login_id
-        s["_fresh"] = True
-        s["started"] = s["seen"] = time.time()
-    return client
 
 
 # --------------------------------------------------------------------------- measurements
