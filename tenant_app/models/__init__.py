@@ -6,9 +6,10 @@ from .customers import CLASSES, SEGMENTS, Customer, FleetEntry, Stakeholder
 from .deals import AfterSaleTask, DealVehicle, NegotiationRound, Opportunity
 from .jobs import JobRecord
 from .network import ORG_KINDS, Network, Organisation
+from .targets import Target
 from .users import ROLES, User
 from .verification import CallbackCheck, VerificationSample
 
-__all__ = ["AfterSaleTask", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
+__all__ = ["AfterSaleTask", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",
            "ROLES", "SEGMENTS", "Stakeholder", "User"]

@@ -1,6 +1,6 @@
 from sqlalchemy import or_
 
-from ..models import Brand, CallbackCheck, Organisation, VerificationSample
+from ..models import Brand, CallbackCheck, Organisation, Target, VerificationSample
 from .base import Policy, in_regions, is_maker, is_network_admin
 
 
@@ -23,6 +23,9 @@ class OrganisationPolicy(Policy):
 
     def can_suspend(self, user, org):
         return is_network_admin(user) and org.kind != "manufacturer"
+
+    def can_set_targets(self, user, org):
+        return self.can_supervise(user, org) and user.has_role("network_admin", "supervisor")
 
     def can_supervise(self, user, org):
         """Read a dealer's (or builder's) ledger and work, audited: the maker's staff, in their regions."""
@@ -81,3 +84,18 @@ class CallbackCheckPolicy(Policy):
 
     def scope(self, user, stmt):
         return stmt if is_maker(user) else stmt.where(False)
+
+
+class TargetPolicy(Policy):
+    """The manufacturer sets targets (network administrators, and supervisors in their
+    regions); a dealer sees its own and its progress."""
+
+    model = Target
+
+    def can_view(self, user, target):
+        if isinstance(target, type):
+            return True
+        return target.org_id == user.org_id or (is_maker(user) and in_regions(user, target.org))
+
+    def scope(self, user, stmt):
+        return stmt if is_maker(user) else stmt.where(Target.org_id == user.org_id)

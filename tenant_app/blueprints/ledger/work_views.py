@@ -350,7 +350,24 @@ def follow_up_export():
         f"follow-up-plan-{start}.xlsx")
 
 
+def my_targets():
+    from ...models import Target
+    from ...services import targets
+
+    authorize(current_user, "view", current_user.org)
+    authorize(current_user, "view", Target)
+    period = request.args.get("period", "month")
+    period = period if period in targets.PERIODS else "month"
+    start, end = targets.period_bounds(period, date.today())
+    org_id = current_user.org_id
+    return render_template("work/targets.html", period=period, start=start, end=end,
+                           goals=targets.targets_for([org_id], period, start)[org_id],
+                           actual=targets.progress([org_id], start, end)[org_id], metrics=targets.METRICS,
+                           periods=targets.PERIODS)
+
+
 def register(bp):
+    bp.add_url_rule("/targets", "targets", my_targets)
     bp.add_url_rule("/callbacks/plans/<int:plan_id>/export.xlsx", "callback_plan_export", plan_export)
     bp.add_url_rule("/callbacks/results.xlsx", "callback_results_export", results_export)
     bp.add_url_rule("/opportunities/plan.xlsx", "follow_up_plan_export", follow_up_export)

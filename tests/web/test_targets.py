@@ -1,0 +1,48 @@
+"""Targets per dealer and period: set by the manufacturer, seen with progress by the dealer."""
+import re
+from datetime import date
+
+from sqlalchemy import func, select
+
+from tenant_app.models import Callback, Target
+from tenant_app.services.targets import period_bounds
+
+
+def test_period_bounds():
+    assert period_bounds("month", date(2026, 2, 14)) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert period_bounds("month", date(2026, 12, 31)) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert period_bounds("quarter", date(2026, 11, 28)) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert period_bounds("quarter", date(2026, 2, 1)) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert period_bounds("year", date(2026, 6, 1)) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_maker_sets_targets_and_the_dealer_sees_progress(login_as, world, in_network):
+    org_id = world["orgs"][("liuqi", "GX-LZ-001")]["id"]
+    start, end = period_bounds("month", date.today())
+    admin = login_as("admin")
+    resp = admin.post(f"/m/dealers/{org_id}/targets?period=month", data={"callbacks": "300", "deals": "5",
+                                                                         "new_rival_old": ""})
+    assert resp.status_code == 302
+    with in_network(world["networks"]["liuqi"]) as s:
+        goals = {t.metric: t.value for t in s.scalars(select(Target).where(Target.org_id == org_id))}
+        done = s.scalar(select(func.count(Callback.id)).where(Callback.org_id == org_id,
+                                                               Callback.done_on.between(start, end)))
+    assert goals == {"callbacks": 300, "deals": 5}
+    html = login_as("gx-lz-001.sales1").get("/d/targets").get_data(as_text=True)
+    assert re.search(r'<td class="text-end">300</td><td class="text-end" data-test="actual-callbacks">(\d+)</td>',
+                     html).group(1) == str(done)
+    assert "data-test=\"actual-new_rival_old\"" not in html, "only the metrics with a target are shown"
+    assert "主机厂还没有为本期设定目标" in login_as("gx-nn-002.gm").get("/d/targets").get_data(as_text=True)
+
+
+def test_bad_targets_and_who_may_set_them(login_as, world, in_network):
+    gx = world["orgs"][("liuqi", "GX-NN-002")]["id"]
+    gd = world["orgs"][("liuqi", "GD-GZ-003")]["id"]
+    sup = login_as("supervisor")  # 广西 only
+    page = sup.post(f"/m/dealers/{gx}/targets", data={"callbacks": "-3"}, follow_redirects=True)
+    assert "目标须为 0 到 1000000 之间的整数" in page.get_data(as_text=True)
+    with in_network(world["networks"]["liuqi"]) as s:
+        assert s.scalar(select(func.count(Target.id)).where(Target.org_id == gx)) == 0
+    assert sup.post(f"/m/dealers/{gx}/targets", data={"callbacks": "50"}).status_code == 302
+    assert sup.get(f"/m/dealers/{gd}/targets").status_code == 404
+    assert login_as("gx-nn-002.gm").post(f"/m/dealers/{gx}/targets", data={"callbacks": "1"}).status_code == 403
