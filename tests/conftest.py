@@ -84,14 +84,14 @@ class Person:
 def world(app):
     """Plain facts about the seeded networks: every user, organisation and network."""
     from tenant_app.extensions import db
-    from tenant_app.models import (AfterSaleTask, Brand, Callback, CallbackCheck, CallbackPlan, Customer, JobRecord,
+    from tenant_app.models import (AfterSaleTask, Brand, Callback, CallbackCheck, CallbackPlan, Customer, Expense, JobRecord,
                                    Network, Opportunity, Organisation, Stakeholder, User, VerificationSample)
     from tenant_app.tenancy import use_network
 
     facts = {"networks": {}, "people": {}, "orgs": {}, "extra": {},
              # every record a route may name: kind -> [(id, network code, owning org id)]
              "records": {"org": [], "user": [], "customer": [], "stakeholder": [], "plan": [], "opportunity": [],
-                         "task": [], "job": [], "brand": [], "sample": [], "check": []}}
+                         "task": [], "job": [], "brand": [], "sample": [], "check": [], "expense": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -124,10 +124,13 @@ def world(app):
                                         ends_on=date(2026, 12, 31), size=1)
             sample.checks = [CallbackCheck(network_id=net.id, org_id=dealer.id, callback_id=callback_id)]
             db.session.add(sample)
+            db.session.add(Expense(network_id=net.id, org_id=dealer.id, spent_on=date(2026, 3, 1), category="events",
+                                   amount=1200, description="答谢会场地"))
             db.session.commit()
             use_network(db.session, net.id)
             for kind, model in (("plan", CallbackPlan), ("opportunity", Opportunity), ("task", AfterSaleTask),
-                                ("job", JobRecord), ("sample", VerificationSample), ("check", CallbackCheck)):
+                                ("job", JobRecord), ("sample", VerificationSample), ("check", CallbackCheck),
+                                ("expense", Expense)):
                 rec[kind] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                     select(model.id, model.org_id).order_by(model.id).limit(40))]
             db.session.rollback()

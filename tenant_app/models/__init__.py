@@ -4,12 +4,13 @@ from .brands import Brand
 from .callbacks import Callback, CallbackItem, CallbackPlan, CallbackStrategy
 from .customers import CLASSES, SEGMENTS, Customer, FleetEntry, Stakeholder
 from .deals import AfterSaleTask, DealVehicle, NegotiationRound, Opportunity
+from .expenses import Budget, Expense
 from .jobs import JobRecord
 from .network import ORG_KINDS, Network, Organisation
 from .targets import Target
 from .users import ROLES, User
 from .verification import CallbackCheck, VerificationSample
 
-__all__ = ["AfterSaleTask", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
+__all__ = ["AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",
            "ROLES", "SEGMENTS", "Stakeholder", "User"]

@@ -1,7 +1,8 @@
 """The ledger's daily work: callback plans and records, opportunities, after-sale tasks.
 All of it belongs to one dealer (or body-builder): its staff see it, the keepers of
 the ledger manage it, and a person acts on what is assigned to them."""
-from ..models import AfterSaleTask, Callback, CallbackItem, CallbackPlan, CallbackStrategy, JobRecord, Opportunity
+from ..models import (AfterSaleTask, Callback, CallbackItem, CallbackPlan, CallbackStrategy, Expense, JobRecord,
+                      Opportunity)
 from .base import Policy, is_network_admin
 from .customers import LEDGER_KEEPERS, _own_ledger
 
@@ -92,3 +93,18 @@ class JobPolicy(_OrgWork):
         if isinstance(job, type):
             return True
         return job.org_id == user.org_id and (job.created_by_id == user.id or user.has_role(*LEDGER_KEEPERS))
+
+
+class ExpensePolicy(_OrgWork):
+    """Staff submit; the general manager (or a body-builder's manager) approves and keeps the
+    budget; the manufacturer reads them through supervision."""
+
+    model = Expense
+
+    def can_create(self, user, _):
+        return _own_ledger(user)
+
+    def can_approve(self, user, expense):
+        return _same_org(user, expense) and user.has_role("general_manager", "manager")
+
+    can_budget = can_approve

@@ -18,7 +18,8 @@ NOT_IDS = {"code": "en"}
 # Record-id arguments: which records of `world` they name.
 ID_KINDS = {"org_id": "org", "user_id": "user", "customer_id": "customer", "stakeholder_id": "stakeholder",
             "plan_id": "plan", "opportunity_id": "opportunity", "task_id": "task", "job_id": "job",
-            "brand_id": "brand", "sample_id": "sample", "check_id": "check"}
+            "brand_id": "brand", "sample_id": "sample", "check_id": "check",
+            "expense_id": "expense"}
 SKIP_ENDPOINTS = {"static", "bootstrap.static", "auth.logout", "auth.login"}
 DENIED = {403, 404, 405}
 

@@ -366,7 +366,77 @@ def my_targets():
                            periods=targets.PERIODS)
 
 
+# --- budgets and expenses -------------------------------------------------------------------
+def expenses():
+    from ...models import Expense
+    from ...services.expenses import CATEGORY_LABELS, year_summary
+    from .work_forms import ExpenseForm
+
+    authorize(current_user, "list", Expense)
+    form = ExpenseForm()
+    if form.validate_on_submit():
+        authorize(current_user, "create", Expense)
+        db.session.add(Expense(network_id=current_user.network_id, org_id=current_user.org_id,
+                               submitted_by_id=current_user.id, spent_on=form.spent_on.data,
+                               category=form.category.data, amount=form.amount.data,
+                               description=form.description.data.strip(), payee=(form.payee.data or "").strip()))
+        db.session.commit()
+        flash(_("费用已提交，等待总经理审批。"), "success")
+        return redirect(url_for(".expenses"))
+    year = request.args.get("year", date.today().year, type=int)
+    year = year if 2000 <= year <= 2100 else date.today().year
+    page = paginate(scope(current_user, select(Expense), Expense).options(selectinload(Expense.submitted_by))
+                    .order_by(Expense.status != "submitted", Expense.spent_on.desc(), Expense.id.desc()))
+    return render_template("work/expenses.html", form=form, page=page, year=year,
+                           summary=year_summary(current_user.org_id, year), categories=CATEGORY_LABELS)
+
+
+def expense_decide(expense_id):
+    from ...models import Expense
+    from ...services.expenses import ExpenseError, decide
+
+    expense = authorize(current_user, "approve", db.session.get(Expense, expense_id))
+    try:
+        decide(expense, request.form.get("decision") == "approve", current_user, request.form.get("note", ""))
+        db.session.commit()
+    except ExpenseError as e:
+        db.session.rollback()
+        flash(str(e), "danger")
+    return redirect(url_for(".expenses"))
+
+
+def budget():
+    from decimal import Decimal, InvalidOperation
+
+    from ...models import Expense
+    from ...services.expenses import CATEGORY_LABELS, set_budget
+
+    authorize(current_user, "budget", Expense)
+    year = request.form.get("year", type=int)
+    if not year or not 2000 <= year <= 2100:
+        flash(_("年份不正确。"), "danger")
+        return redirect(url_for(".expenses"))
+    amounts = {}
+    for category in CATEGORY_LABELS:
+        raw = request.form.get(category, "").strip() or "0"
+        try:
+            amounts[category] = Decimal(raw)
+        except InvalidOperation:
+            amounts[category] = Decimal(-1)
+        if not 0 <= amounts[category] <= 10**9:
+            flash(_("预算须为 0 到 10 亿之间的金额。"), "danger")
+            return redirect(url_for(".expenses", year=year))
+    for category, amount in amounts.items():
+        set_budget(current_user.org, year, category, amount)
+    db.session.commit()
+    flash(_("预算已保存。"), "success")
+    return redirect(url_for(".expenses", year=year))
+
+
 def register(bp):
+    bp.add_url_rule("/expenses", "expenses", expenses, methods=["GET", "POST"])
+    bp.add_url_rule("/expenses/<int:expense_id>/decide", "expense_decide", expense_decide, methods=["POST"])
+    bp.add_url_rule("/expenses/budget", "expense_budget", budget, methods=["POST"])
     bp.add_url_rule("/targets", "targets", my_targets)
     bp.add_url_rule("/callbacks/plans/<int:plan_id>/export.xlsx", "callback_plan_export", plan_export)
     bp.add_url_rule("/callbacks/results.xlsx", "callback_results_export", results_export)

@@ -1,5 +1,6 @@
 """The manufacturer's pages: network overview, organisations and users of the network."""
 import re
+from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -424,7 +425,7 @@ def verification_mark(sample_id, check_id):
 
 # --- targets per dealer and period --------------------------------------------------------
 def _period_args():
-    from datetime import date, datetime
+    from datetime import datetime
     period = request.args.get("period", "month")
     period = period if period in targets.PERIODS else "month"
     try:
@@ -453,3 +454,18 @@ def dealer_targets(org_id):
     return render_template("manufacturer/targets.html", org=org, period=period, start=start, end=end,
                            goals=targets.targets_for([org.id], period, start)[org.id],
                            actual=targets.progress([org.id], start, end)[org.id], metrics=targets.METRICS)
+
+
+@bp.route("/dealers/<int:org_id>/expenses")
+def dealer_expenses(org_id):
+    from ...models import Expense
+    from ...services.expenses import CATEGORY_LABELS, year_summary
+
+    org = _supervised(org_id)
+    year = request.args.get("year", date.today().year, type=int)
+    year = year if 2000 <= year <= 2100 else date.today().year
+    page = paginate(select(Expense).where(Expense.org_id == org.id).options(selectinload(Expense.submitted_by))
+                    .order_by(Expense.spent_on.desc(), Expense.id.desc()))
+    _looked_at(org, "expenses")
+    return render_template("manufacturer/dealer_expenses.html", org=org, page=page, year=year,
+                           summary=year_summary(org.id, year), categories=CATEGORY_LABELS)

@@ -1,0 +1,56 @@
+"""Budgets, expenses and what they bought: cost per new customer and per deal."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Customer, Opportunity
+from ..models.base import utcnow
+from ..models.expenses import Budget, Expense
+from ..vocab import N_
+
+CATEGORY_LABELS = {"events": N_("活动（答谢会、推广会、试乘试驾等）"), "gifts": N_("礼品（按公司规定）"),
+                   "informant_fees": N_("信息员信息费（公开支付）"), "advertising": N_("广告宣传"), "other": N_("其他")}
+
+
+class ExpenseError(ValueError):
+    pass
+
+
+def set_budget(org, year: int, category: str, amount) -> None:
+    row = db.session.scalar(select(Budget).where(Budget.org_id == org.id, Budget.year == year,
+                                                 Budget.category == category))
+    if row is None:
+        db.session.add(Budget(network_id=org.network_id, org_id=org.id, year=year, category=category, amount=amount))
+    else:
+        row.amount = amount
+
+
+def decide(expense: Expense, approve: bool, by, note: str = "") -> None:
+    if expense.status != "submitted":
+        raise ExpenseError(_l("该费用已审批。"))
+    expense.status = "approved" if approve else "rejected"
+    expense.decided_by_id, expense.decided_at, expense.note = by.id, utcnow(), note.strip()[:1000]
+
+
+def year_summary(org_id: int, year: int) -> dict:
+    """Budget and approved spending per category, and the cost per new customer and per deal."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    budget = dict(db.session.execute(select(Budget.category, Budget.amount).where(
+        Budget.org_id == org_id, Budget.year == year)).all())
+    spent = dict(db.session.execute(select(Expense.category, func.sum(Expense.amount)).where(
+        Expense.org_id == org_id, Expense.status == "approved", Expense.spent_on.between(start, end))
+        .group_by(Expense.category)).all())
+    total = sum(float(v) for v in spent.values())
+    new_customers = db.session.scalar(select(func.count(Customer.id)).where(
+        Customer.org_id == org_id, func.date(Customer.created_at) >= start, func.date(Customer.created_at) <= end)) or 0
+    deals = db.session.scalar(select(func.count(Opportunity.id)).where(
+        Opportunity.org_id == org_id, Opportunity.stage == "won", Opportunity.contract_on.between(start, end))) or 0
+    return {"budget": {k: float(v) for k, v in budget.items()}, "spent": {k: float(v) for k, v in spent.items()},
+            "total_budget": sum(float(v) for v in budget.values()), "total_spent": total,
+            "new_customers": new_customers, "deals": deals,
+            "per_customer": total / new_customers if new_customers else None,
+            "per_deal": total / deals if deals else None}
