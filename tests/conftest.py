@@ -84,14 +84,15 @@ class Person:
 def world(app):
     """Plain facts about the seeded networks: every user, organisation and network."""
     from tenant_app.extensions import db
-    from tenant_app.models import (AfterSaleTask, Brand, Callback, CallbackCheck, CallbackPlan, Customer, Expense, JobRecord,
+    from tenant_app.models import (AfterSaleTask, Announcement, Brand, Callback, CallbackCheck, CallbackPlan, Customer, Expense, JobRecord,
                                    Network, Opportunity, Organisation, Stakeholder, User, VerificationSample)
     from tenant_app.tenancy import use_network
 
     facts = {"networks": {}, "people": {}, "orgs": {}, "extra": {},
              # every record a route may name: kind -> [(id, network code, owning org id)]
              "records": {"org": [], "user": [], "customer": [], "stakeholder": [], "plan": [], "opportunity": [],
-                         "task": [], "job": [], "brand": [], "sample": [], "check": [], "expense": []}}
+                         "task": [], "job": [], "brand": [], "sample": [], "check": [], "expense": [],
+                         "announcement": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -126,8 +127,12 @@ def world(app):
             db.session.add(sample)
             db.session.add(Expense(network_id=net.id, org_id=dealer.id, spent_on=date(2026, 3, 1), category="events",
                                    amount=1200, description="答谢会场地"))
+            db.session.add(Announcement(network_id=net.id, title=f"{net.code} 冬季促销", effective_from=date(2026, 12, 1),
+                                        for_dealer=True, for_service=False))
             db.session.commit()
             use_network(db.session, net.id)
+            # addressed to parties network-wide: no owning organisation (None)
+            rec["announcement"] += [(i, net.code, None) for i in db.session.scalars(select(Announcement.id))]
             for kind, model in (("plan", CallbackPlan), ("opportunity", Opportunity), ("task", AfterSaleTask),
                                 ("job", JobRecord), ("sample", VerificationSample), ("check", CallbackCheck),
                                 ("expense", Expense)):

@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see one metadata."""
+from .announcements import Acknowledgement, Announcement
 from .audit import AuditEntry
 from .brands import Brand
 from .callbacks import Callback, CallbackItem, CallbackPlan, CallbackStrategy
@@ -11,6 +12,6 @@ from .targets import Target
 from .users import ROLES, User
 from .verification import CallbackCheck, VerificationSample
 
-__all__ = ["AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
+__all__ = ["Acknowledgement", "Announcement", "AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",
            "ROLES", "SEGMENTS", "Stakeholder", "User"]

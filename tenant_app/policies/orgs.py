@@ -1,6 +1,6 @@
 from sqlalchemy import or_
 
-from ..models import Brand, CallbackCheck, Organisation, Target, VerificationSample
+from ..models import Announcement, Brand, CallbackCheck, Organisation, Target, VerificationSample
 from .base import Policy, in_regions, is_maker, is_network_admin
 
 
@@ -99,3 +99,30 @@ class TargetPolicy(Policy):
 
     def scope(self, user, stmt):
         return stmt if is_maker(user) else stmt.where(Target.org_id == user.org_id)
+
+
+class AnnouncementPolicy(Policy):
+    """Published by network administrators; seen by the maker's staff and by the parties it
+    is addressed to, whose members acknowledge it for their organisation."""
+
+    model = Announcement
+
+    def can_list(self, user, _):
+        return True
+
+    def can_view(self, user, ann):
+        if isinstance(ann, type):
+            return True
+        return is_maker(user) or ann.addressed_to(user.org.kind)
+
+    def can_create(self, user, _):
+        return is_network_admin(user)
+
+    def can_acknowledge(self, user, ann):
+        return not is_maker(user) and self.can_view(user, ann)
+
+    def scope(self, user, stmt):
+        if is_maker(user):
+            return stmt
+        column = getattr(Announcement, f"for_{user.org.kind}", None)
+        return stmt.where(column.is_(True)) if column is not None else stmt.where(False)

@@ -19,7 +19,7 @@ NOT_IDS = {"code": "en"}
 ID_KINDS = {"org_id": "org", "user_id": "user", "customer_id": "customer", "stakeholder_id": "stakeholder",
             "plan_id": "plan", "opportunity_id": "opportunity", "task_id": "task", "job_id": "job",
             "brand_id": "brand", "sample_id": "sample", "check_id": "check",
-            "expense_id": "expense"}
+            "expense_id": "expense", "announcement_id": "announcement"}
 SKIP_ENDPOINTS = {"static", "bootstrap.static", "auth.logout", "auth.login"}
 DENIED = {403, 404, 405}
 
@@ -40,7 +40,9 @@ def _ids_outside(world, actor, network_only: bool = False):
     out = {kind: [] for kind in world["records"]}
     for kind, records in world["records"].items():
         for record_id, net, org_id in records:
-            if net != actor.network or (org_id != actor.org_id and not _maker_sees(actor, _org(world, org_id))):
+            # org_id None: a record the whole network may see (announcements): only other networks' are out
+            if net != actor.network or (org_id is not None and org_id != actor.org_id
+                                        and not _maker_sees(actor, _org(world, org_id))):
                 out[kind].append(record_id)
     return out
 

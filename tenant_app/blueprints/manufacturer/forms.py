@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField
+from flask_wtf.file import FileField
+from wtforms import DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 PHONE = Regexp(r"^[0-9 +\-]{0,20}$", message=_l("电话只能包含数字、空格、+ 和 -。"))
@@ -41,3 +42,14 @@ class SampleForm(FlaskForm):
     ends_on = DateField(_l("至"), validators=[DataRequired(_l("请输入结束日期。"))])
     size = IntegerField(_l("抽样数量"), default=10, validators=[DataRequired(_l("请输入抽样数量。")),
                                                              NumberRange(1, 200, _l("抽样数量须在 1 到 200 之间。"))])
+
+
+class AnnouncementForm(FlaskForm):
+    kind = SelectField(_l("类型"), choices=[("promotion", _l("促销活动")), ("policy", _l("政策"))])
+    title = StringField(_l("标题"), validators=[DataRequired(_l("请输入标题。")), Length(max=120)])
+    body = TextAreaField(_l("内容"), validators=[Optional(), Length(max=5000)])
+    effective_from = DateField(_l("生效日期"), validators=[DataRequired(_l("请输入生效日期。"))])
+    effective_to = DateField(_l("截止日期"), validators=[Optional()])
+    parties = SelectMultipleField(_l("发布对象"), choices=[("dealer", _l("经销商")), ("bodybuilder", _l("改装厂")),
+                                                          ("service", _l("服务商"))])
+    document = FileField(_l("附件（PDF、Word、Excel 或图片，10 MB 以内）"))

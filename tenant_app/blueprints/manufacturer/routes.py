@@ -1,4 +1,5 @@
 """The manufacturer's pages: network overview, organisations and users of the network."""
+import os
 import re
 from datetime import date
 
@@ -469,3 +470,45 @@ def dealer_expenses(org_id):
     _looked_at(org, "expenses")
     return render_template("manufacturer/dealer_expenses.html", org=org, page=page, year=year,
                            summary=year_summary(org.id, year), categories=CATEGORY_LABELS)
+
+
+# --- policy support (政策支持) -------------------------------------------------------------
+@bp.route("/announcements", methods=["GET", "POST"])
+def announcements():
+    from ...models import Announcement
+    from ...services.announcements import AnnouncementError, publish
+    from .forms import AnnouncementForm
+
+    authorize(current_user, "create" if request.method == "POST" else "list", Announcement)
+    form = AnnouncementForm()
+    if form.validate_on_submit():
+        try:
+            ann = publish(current_user.network_id, current_user, kind=form.kind.data, title=form.title.data,
+                          body=form.body.data or "", effective_from=form.effective_from.data,
+                          effective_to=form.effective_to.data, parties=form.parties.data or [],
+                          upload=form.document.data,
+                          store=os.path.join(current_app.instance_path, "documents", str(current_user.network_id)))
+            db.session.commit()
+        except AnnouncementError as e:
+            db.session.rollback()
+            form.title.errors.append(str(e))
+        else:
+            flash(_("已发布：%(t)s", t=ann.title), "success")
+            return redirect(url_for(".announcement", announcement_id=ann.id))
+    rows = db.session.scalars(scope(current_user, select(Announcement), Announcement)
+                              .order_by(Announcement.published_at.desc())).all()
+    return render_template("manufacturer/announcements.html", rows=rows, form=form)
+
+
+@bp.route("/announcements/<int:announcement_id>")
+def announcement(announcement_id):
+    from ...models import Acknowledgement, Announcement
+
+    ann = authorize(current_user, "view", db.session.get(Announcement, announcement_id))
+    kinds = [k for k in ("dealer", "bodybuilder", "service") if ann.addressed_to(k)]
+    orgs = db.session.scalars(scope(current_user, select(Organisation).where(Organisation.kind.in_(kinds),
+                                                                           Organisation.status == "active"),
+                                    Organisation).order_by(Organisation.code)).all()
+    acks = {a.org_id: a for a in db.session.scalars(select(Acknowledgement).where(
+        Acknowledgement.announcement_id == ann.id).options(selectinload(Acknowledgement.user)))}
+    return render_template("manufacturer/announcement.html", ann=ann, orgs=orgs, acks=acks)

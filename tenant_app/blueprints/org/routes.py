@@ -48,3 +48,45 @@ def audit_export():
     rows = ((e.created_at.isoformat(sep=" ", timespec="seconds"), e.username, e.action, e.object_type,
              e.object_id or "", e.summary, e.ip, e.changes) for e in db.session.scalars(_audit_query().limit(50000)))
     return csv_response("audit.csv", ["time", "user", "action", "object", "id", "summary", "ip", "changes"], rows)
+
+
+# --- policy support received -----------------------------------------------------------------
+@bp.route("/announcements")
+def announcements():
+    from ...models import Acknowledgement, Announcement
+
+    authorize(current_user, "list", Announcement)
+    rows = db.session.scalars(scope(current_user, select(Announcement), Announcement)
+                              .order_by(Announcement.published_at.desc())).all()
+    acked = set(db.session.scalars(select(Acknowledgement.announcement_id).where(
+        Acknowledgement.org_id == current_user.org_id)))
+    return render_template("org/announcements.html", rows=rows, acked=acked)
+
+
+@bp.route("/announcements/<int:announcement_id>/acknowledge", methods=["POST"])
+def acknowledge(announcement_id):
+    from flask import flash, redirect, url_for
+    from flask_babel import gettext as _
+
+    from ...models import Announcement
+    from ...services.announcements import acknowledge as ack
+
+    ann = authorize(current_user, "acknowledge", db.session.get(Announcement, announcement_id))
+    if ack(ann, current_user):
+        db.session.commit()
+        flash(_("已确认收到。"), "success")
+    return redirect(url_for(".announcements"))
+
+
+@bp.route("/announcements/<int:announcement_id>/document")
+def announcement_document(announcement_id):
+    import os
+
+    from flask import abort, send_file
+
+    from ...models import Announcement
+
+    ann = authorize(current_user, "view", db.session.get(Announcement, announcement_id))
+    if not ann.document_path or not os.path.exists(ann.document_path):
+        abort(404)
+    return send_file(ann.document_path, as_attachment=True, download_name=ann.document_name)
