@@ -4,7 +4,9 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, current_app, request
+from datetime import date
+
+from flask import Response, current_app, flash, request
 from sqlalchemy import or_
 
 from ..extensions import db
@@ -53,3 +55,16 @@ def csv_response(filename: str, header: list[str], rows) -> Response:
         writer.writerow([_cell(v) for v in row])
     return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+def flash_form_errors(form) -> None:
+    """For forms posted from another page: their errors come back as flashed messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "danger")
+
+
+def year_arg() -> int:
+    """?year=, within 2000-2100, else this year."""
+    year = request.args.get("year", date.today().year, type=int)
+    return year if 2000 <= year <= 2100 else date.today().year

@@ -13,6 +13,7 @@ from ...policies import authorize, scope
 from ...services.ledger import DuplicateCustomer, add_stakeholder, create_customer, merge_customers, update_customer
 from ...services.brands import own_brand
 from ...services.ledger_query import LedgerQuery, counts
+from ..listing import flash_form_errors
 from .forms import CustomerForm, MergeForm, StakeholderForm
 
 
@@ -103,9 +104,7 @@ def stakeholder_add(customer_id):
         db.session.commit()
         flash(_("已添加关系人。"), "success")
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                flash(str(e), "danger")
+        flash_form_errors(form)
     return redirect(url_for(".customer", customer_id=customer.id) + "#stakeholders")
 
 

@@ -15,7 +15,7 @@ from ...models import AfterSaleTask, Callback, CallbackItem, CallbackPlan, Callb
 from ...policies import authorize, can, scope
 from ...services import callbacks as cbs
 from ...services import deals
-from ..listing import paginate
+from ..listing import flash_form_errors, paginate, year_arg
 from .views import _staff
 from .work_forms import (AssignForm, CallbackForm, DecideForm, GiveUpForm, PlanForm, RoundForm, StrategyForm,
                          TaskDoneForm, WinForm)
@@ -213,9 +213,7 @@ def _opportunity_action(opportunity_id, action, form_cls, act):
         else:
             flash(_("已保存。"), "success")
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                flash(str(e), "danger")
+        flash_form_errors(form)
     return redirect(url_for(".opportunity", opportunity_id=opportunity_id))
 
 
@@ -383,8 +381,7 @@ def expenses():
         db.session.commit()
         flash(_("费用已提交，等待总经理审批。"), "success")
         return redirect(url_for(".expenses"))
-    year = request.args.get("year", date.today().year, type=int)
-    year = year if 2000 <= year <= 2100 else date.today().year
+    year = year_arg()
     page = paginate(scope(current_user, select(Expense), Expense).options(selectinload(Expense.submitted_by))
                     .order_by(Expense.status != "submitted", Expense.spent_on.desc(), Expense.id.desc()))
     return render_template("work/expenses.html", form=form, page=page, year=year,

@@ -22,7 +22,7 @@ from ...services.ledger_query import LedgerQuery
 from ...services.orgs import create_org, set_org_status
 from ...services.timeline import timeline
 from ...web import ORG_KIND_LABELS
-from ..listing import csv_response, paginate, search, sort
+from ..listing import csv_response, flash_form_errors, paginate, search, sort, year_arg
 from . import bp
 from .forms import BrandForm, OrgForm, SampleForm, UserForm
 
@@ -252,9 +252,7 @@ def brand_edit(brand_id):
     brand = authorize(current_user, "edit", db.session.get(Brand, brand_id))
     form = BrandForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for e in errors:
-                flash(str(e), "danger")
+        flash_form_errors(form)
         return redirect(url_for(".brands"))
     try:
         save_brand(brand, name=form.name.data, aliases=form.aliases.data or "")
@@ -463,8 +461,7 @@ def dealer_expenses(org_id):
     from ...services.expenses import CATEGORY_LABELS, year_summary
 
     org = _supervised(org_id)
-    year = request.args.get("year", date.today().year, type=int)
-    year = year if 2000 <= year <= 2100 else date.today().year
+    year = year_arg()
     page = paginate(select(Expense).where(Expense.org_id == org.id).options(selectinload(Expense.submitted_by))
                     .order_by(Expense.spent_on.desc(), Expense.id.desc()))
     _looked_at(org, "expenses")
