@@ -11,6 +11,7 @@ from .services.audit import set_actor
 network_cli = AppGroup("network", help="Create and list networks (platform operator).")
 demo_cli = AppGroup("demo", help="The demo networks.")
 rq_cli = AppGroup("rq", help="Background jobs.")
+scorecards_cli = AppGroup("scorecards", help="Evaluate periods and render scorecards; the scheduler.")
 ledger_cli = AppGroup("ledger", help="Bulk import and export of a dealer's customer ledger (.xlsx).")
 
 
@@ -143,7 +144,70 @@ def rq_worker(queues, burst):
         raise click.ClickException("REDIS_URL is not set: jobs run inline, no worker is needed")
     jobs.WORKER["parent_pid"] = os.getpid()
     connection = Redis.from_url(url)
-    Worker(list(queues) or list(jobs.QUEUES), connection=connection).work(burst=burst)
+    # the scheduler moves retried jobs back to their queue when their interval is over
+    Worker(list(queues) or list(jobs.QUEUES), connection=connection).work(burst=burst, with_scheduler=True)
+
+
+@scorecards_cli.command("evaluate")
+@click.option("--network", "network_code", required=True)
+@click.option("--period", required=True, help="2026-Q3, 2026-09 or 2026")
+@click.option("--no-wait", is_flag=True, help="Queue the job and return")
+def scorecards_evaluate(network_code, period, no_wait):
+    """Evaluate every dealer for PERIOD and render the PDFs, as the page does."""
+    import time
+
+    from sqlalchemy import select
+
+    from .jobs.scorecards import render_state, start_evaluation
+    from .models import Network
+    from .services.scorecards import ScorecardError, open_evaluation
+    from .tenancy import use_network
+
+    network = db.session.scalar(select(Network).where(Network.code == network_code.lower()))
+    if network is None:
+        raise click.ClickException(f"no network {network_code}")
+    use_network(db.session, network.id)
+    set_actor(db.session, label="cli-scorecards")
+    try:
+        evaluation, _ = open_evaluation(network.id, period)
+    except ScorecardError as e:
+        raise click.ClickException(str(e))
+    record = start_evaluation(evaluation, None)
+    click.echo(f"{network.code} {evaluation.period}: job {record.id} queued")
+    if no_wait:
+        return
+    while True:
+        db.session.expire_all()
+        state = render_state(evaluation)
+        click.echo(f"\r  evaluate {record.status} {record.progress}% · PDFs {state['rendered']}/{state['cards']}"
+                   f"{' · ranking ready' if state['ranking'] else ''}   ", nl=False, err=True)
+        complete = state["rendered"] == state["cards"] and state["ranking"]
+        if record.status == "done" and complete and not state["busy"]:
+            break
+        if record.status == "failed" or (state["failed"] and not state["busy"] and not complete):
+            click.echo("", err=True)
+            raise click.ClickException(record.error or state["failed"][-1].error)
+        time.sleep(1)
+    click.echo("", err=True)
+    click.echo(f"{state['cards']} scorecards issued and rendered")
+
+
+@scorecards_cli.command("scheduler")
+@click.option("--once", is_flag=True, help="One tick, then exit")
+@click.option("--interval", default=60, show_default=True, help="Seconds between ticks")
+def scorecards_scheduler(once, interval):
+    """Scheduled evaluations and the recovery of lost jobs (deploy/: tenant-scheduler.service)."""
+    import time
+
+    from .jobs.schedule import tick
+
+    set_actor(db.session, label="scheduler")
+    while True:
+        for line in tick():
+            click.echo(line)
+        if once:
+            return
+        time.sleep(interval)
 
 
 def init_app(app):
@@ -151,3 +215,4 @@ def init_app(app):
     app.cli.add_command(demo_cli)
     app.cli.add_command(rq_cli)
     app.cli.add_command(ledger_cli)
+    app.cli.add_command(scorecards_cli)

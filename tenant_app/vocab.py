@@ -73,3 +73,13 @@ ORDINARY_STEPS = {"phone": N_("电话回访"), "invite": N_("邀请来店看车"
 STAGES = {"following": N_("跟进中"), "negotiating": N_("洽谈中"), "give_up_pending": N_("放弃待批"), "won": N_("已成交"),
           "lost": N_("未成交")}
 TASK_KINDS = {"delivery": N_("交车"), "word_of_mouth": N_("口碑传播"), "service_tracking": N_("服务跟踪回访")}
+PREPARATION_ITEMS = {"staff": N_("人员到位"), "office": N_("办公场所到位"), "vehicles": N_("硬件（车辆）到位"),
+                     "relations": N_("公关到位"), "budget": N_("费用到位"), "mechanism": N_("管理机制到位")}
+SCORE_RULES = {
+    "target_attainment": N_("目标达成率"), "ledger_completeness": N_("台帐完整率"),
+    "callback_completion": N_("回访计划完成率"), "callback_timeliness": N_("回访及时率"),
+    "coverage": N_("老客户回访覆盖率"), "level1_followup": N_("一级意向跟进及时率"), "conversion": N_("成交转化率"),
+    "rival_conversion": N_("竞品客户转化率"), "post_delivery": N_("售后跟踪完成率"),
+    "verification": N_("回访核实确认率"), "preparation": N_("前期准备（人工评分）"), "training": N_("培训（人工评分）")}
+EVALUATION_KINDS = {"month": N_("月度"), "quarter": N_("季度"), "year": N_("年度")}
+APPEAL_STATUSES = {"open": N_("待处理"), "upheld": N_("已采纳"), "rejected": N_("已驳回")}

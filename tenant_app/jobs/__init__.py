@@ -21,7 +21,7 @@ QUEUES = ("reports", "default")
 WORKER = {"parent_pid": None}  # set by `flask rq worker`: its forked work horses reset the pool
 
 
-def enqueue(record: JobRecord, func, queue: str = "default", timeout: int = 1800) -> None:
+def enqueue(record: JobRecord, func, queue: str = "default", timeout: int = 1800, again: bool = False) -> None:
     """Run func(network_id, record_id) now (inline) or on a worker. The caller has committed record."""
     if current_app.config.get("JOBS_INLINE", not current_app.config.get("REDIS_URL")):
         func(record.network_id, record.id)
@@ -29,9 +29,32 @@ def enqueue(record: JobRecord, func, queue: str = "default", timeout: int = 1800
     from redis import Redis
     from rq import Queue, Retry
 
+    intervals = current_app.config.get("JOB_RETRY_INTERVALS", [10, 60])
     q = Queue(queue, connection=Redis.from_url(current_app.config["REDIS_URL"]))
-    q.enqueue(func, record.network_id, record.id, job_timeout=timeout, retry=Retry(max=2, interval=[10, 60]),
-              job_id=f"{record.kind}-{record.network_id}-{record.id}")
+    q.enqueue(func, record.network_id, record.id, job_timeout=timeout, retry=Retry(max=2, interval=intervals),
+              job_id=rq_id(record) + (f"-again{record.attempts}" if again else ""))
+
+
+def rq_id(record: JobRecord) -> str:
+    return f"{record.kind}-{record.network_id}-{record.id}"
+
+
+def runner(kind: str):
+    """(function, queue) that runs a job record of this kind: for re-runs and the sweeper."""
+    from . import ledger, scorecards
+    return {"ledger_check": (ledger.check_ledger_file, "default"),
+            "ledger_import": (ledger.import_ledger_file, "default"),
+            "evaluate": (scorecards.evaluate_period, "reports"),
+            "scorecard_pdfs": (scorecards.render_pdfs, "reports")}[kind]
+
+
+def rerun(record: JobRecord) -> None:
+    """Queue a failed (or lost) job again under a new RQ id (the old one may linger in RQ's
+    registries); it resumes where it stopped, being idempotent."""
+    func, queue = runner(record.kind)
+    record.status, record.error = "queued", ""
+    db.session.commit()
+    enqueue(record, func, queue, again=True)
 
 
 @contextmanager
@@ -83,6 +106,8 @@ def progress(network_id: int, record_id: int, value: int) -> None:
 
 def finish(session, record: JobRecord, result: dict | None = None, error: str = "") -> None:
     record.status = "failed" if error else "done"
+    if not error:
+        record.progress = 100
     record.result, record.error, record.finished_at = result or {}, error[:4000], utcnow()
     session.commit()
 

@@ -8,10 +8,13 @@ from .deals import AfterSaleTask, DealVehicle, NegotiationRound, Opportunity
 from .expenses import Budget, Expense
 from .jobs import JobRecord
 from .network import ORG_KINDS, Network, Organisation
+from .scorecards import Appeal, Deduction, Evaluation, EvaluationSchedule, Scorecard, ScorecardTemplate
 from .targets import Target
+from .training import PREPARATION_ITEMS, PreparationAudit, TrainingInvitation, TrainingSession
 from .users import ROLES, User
 from .verification import CallbackCheck, VerificationSample
 
-__all__ = ["Acknowledgement", "Announcement", "AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
+__all__ = ["Appeal", "Deduction", "Evaluation", "EvaluationSchedule", "Scorecard", "ScorecardTemplate",
+           "PREPARATION_ITEMS", "PreparationAudit", "TrainingInvitation", "TrainingSession", "Acknowledgement", "Announcement", "AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",
            "ROLES", "SEGMENTS", "Stakeholder", "User"]

@@ -51,5 +51,32 @@ def funnel(stages: list[tuple[str, float]], *, width: int = 520, step_height: in
     return Markup("".join(parts))
 
 
+def line(points: list[tuple[str, float]], *, width: int = 520, height: int = 180, top_value: float = 100,
+         title: str = "") -> Markup:
+    """A trend: one point per period, labelled with its value, on a 0..top_value scale."""
+    top, bottom, left = (24 if title else 8), 28, 36
+    plot_h, plot_w = height - top - bottom, width - left - 20
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" font-family="{FONT}" font-size="12">']
+    if title:
+        parts.append(f'<title>{escape(title)}</title><text x="0" y="14" font-weight="bold">{escape(title)}</text>')
+    for tick in (0, top_value / 2, top_value):
+        y = top + plot_h * (1 - tick / top_value)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#dee2e6"/>'
+                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#6c757d">{_num(tick)}</text>')
+    step = plot_w / max(len(points) - 1, 1)
+    xy = [(left + 10 + i * step if len(points) > 1 else left + plot_w / 2,
+           top + plot_h * (1 - min(max(v, 0), top_value) / top_value)) for i, (_, v) in enumerate(points)]
+    if len(xy) > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{COLOURS[0]}" stroke-width="2"/>')
+    for (label, value), (x, y) in zip(points, xy):
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{COLOURS[0]}"/>'
+                     f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{_num(value)}</text>'
+                     f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#6c757d">{escape(label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
 def _num(v) -> str:
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"

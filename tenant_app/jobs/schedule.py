@@ -1,0 +1,102 @@
+"""The scheduler's tick (`flask scorecards scheduler` runs it every minute; systemd keeps
+that process alive). Its state is the database, so it survives restarts of itself, the
+workers and Redis:
+- evaluates each network's last ended period once the configured day has come;
+- queues PDFs that no job is rendering (a render finished beside an appeal, say);
+- queues again any job the database says is queued or running but RQ has lost: Redis
+  restarted empty, or a worker died with the job (its heartbeat stopped).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Evaluation, EvaluationSchedule, JobRecord, Network
+from ..models.base import utcnow
+from ..services import scorecards as service
+from ..tenancy import use_network
+from . import enqueue, rerun, rq_id
+from .scorecards import plan_renders, render_pdfs, start_evaluation
+
+GRACE = timedelta(seconds=60)       # a job younger than this may not have reached Redis yet
+HEARTBEAT_LOST = timedelta(seconds=150)  # RQ's work horse heartbeats every 30 s or so
+
+
+def tick(today: date | None = None) -> list[str]:
+    today = today or date.today()
+    said = []
+    redis = _redis()
+    for network in db.session.scalars(select(Network).where(Network.status == "active").order_by(Network.id)).all():
+        use_network(db.session, network.id)
+        try:
+            said += _due_evaluation(network, today)
+            said += _unrendered(network)
+            if redis is not None:
+                said += _lost_jobs(network, redis)
+        finally:
+            db.session.rollback()
+            use_network(db.session, None)
+    return said
+
+
+def _due_evaluation(network, today) -> list[str]:
+    schedule = db.session.scalar(select(EvaluationSchedule))
+    if schedule is None or not schedule.period_kind or today.day < schedule.day:
+        return []
+    evaluation, created = service.open_evaluation(network.id, service.last_ended(schedule.period_kind, today))
+    if not created:
+        return []
+    start_evaluation(evaluation, None)
+    return [f"{network.code}: evaluating {evaluation.period}"]
+
+
+def _unrendered(network) -> list[str]:
+    said = []
+    for evaluation in db.session.scalars(select(Evaluation).where(Evaluation.status == "issued")).all():
+        parts = plan_renders(evaluation, None)
+        if parts:
+            db.session.commit()
+            for part in parts:
+                enqueue(part, render_pdfs, "reports")
+            said.append(f"{network.code}: rendering {evaluation.period} in {len(parts)} jobs")
+    return said
+
+
+def _redis():
+    url = current_app.config.get("REDIS_URL")
+    if not url or current_app.config.get("JOBS_INLINE"):
+        return None
+    from redis import Redis
+    return Redis.from_url(url)
+
+
+def _lost_jobs(network, redis) -> list[str]:
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    said = []
+    cutoff = utcnow() - GRACE
+    for record in db.session.scalars(select(JobRecord).where(JobRecord.status.in_(("queued", "running")),
+                                                             JobRecord.created_at < cutoff)).all():
+        ids = [rq_id(record)] + [f"{rq_id(record)}-again{n}" for n in range(record.attempts, -1, -1)]
+        alive = False
+        for job_id in ids:
+            try:
+                job = Job.fetch(job_id, connection=redis)
+            except NoSuchJobError:
+                continue
+            status = job.get_status()
+            beat = job.last_heartbeat
+            stale = status == JobStatus.STARTED and beat is not None and \
+                datetime.now(timezone.utc) - beat.replace(tzinfo=beat.tzinfo or timezone.utc) > HEARTBEAT_LOST
+            if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED) or \
+                    (status == JobStatus.STARTED and not stale):
+                alive = True
+                break
+        if not alive:
+            rerun(record)
+            said.append(f"{network.code}: job {record.id} ({record.kind}) was lost; queued again")
+    return said
