@@ -83,3 +83,8 @@ SCORE_RULES = {
     "verification": N_("回访核实确认率"), "preparation": N_("前期准备（人工评分）"), "training": N_("培训（人工评分）")}
 EVALUATION_KINDS = {"month": N_("月度"), "quarter": N_("季度"), "year": N_("年度")}
 APPEAL_STATUSES = {"open": N_("待处理"), "upheld": N_("已采纳"), "rejected": N_("已驳回")}
+EVIDENCE_RECORDS = {"customer": N_("客户"), "callback_item": N_("计划回访"), "callback": N_("回访记录"),
+                    "opportunity": N_("商机"), "task": N_("售后任务"), "check": N_("核实")}
+EVALUATION_STATUSES = {"queued": N_("排队中"), "computing": N_("计算中"), "issued": N_("已签发"), "failed": N_("失败")}
+JOB_STATUSES = {"queued": N_("排队中"), "running": N_("运行中"), "done": N_("完成"), "failed": N_("失败")}
+TEMPLATE_STATUSES = {"draft": N_("草稿"), "published": N_("使用中"), "retired": N_("已停用")}

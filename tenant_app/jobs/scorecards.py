@@ -133,10 +133,15 @@ def render_pdfs(network_id: int, record_id: int) -> None:
             if part == 0 and evaluation.ranking_pdf_revision != evaluation.ranking_revision:
                 render_ranking(evaluation)
             finish(session, record, {"rendered": len(mine)})
+            # an appeal or a deduction may have re-issued a scorecard while this job ran
+            more = plan_renders(evaluation, record.created_by_id)
+            session.commit()
         except Exception as exc:
             session.rollback()
             fail(network_id, record_id, exc)
             raise
+    for part in more:
+        enqueue(part, render_pdfs, "reports")
 
 
 def _context(evaluation: Evaluation) -> dict:

@@ -27,6 +27,9 @@ class OrganisationPolicy(Policy):
     def can_set_targets(self, user, org):
         return self.can_supervise(user, org) and user.has_role("network_admin", "supervisor")
 
+    def can_audit_preparation(self, user, org):
+        return org.kind == "dealer" and self.can_set_targets(user, org)
+
     def can_supervise(self, user, org):
         """Read a dealer's (or builder's) ledger and work, audited: the maker's staff, in their regions."""
         if isinstance(org, type):

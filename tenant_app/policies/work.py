@@ -92,7 +92,12 @@ class JobPolicy(_OrgWork):
     def can_view(self, user, job):
         if isinstance(job, type):
             return True
+        if job.org_id is None:  # the network's jobs (evaluations, scorecard PDFs): the manufacturer's
+            return user.org.kind == "manufacturer"
         return job.org_id == user.org_id and (job.created_by_id == user.id or user.has_role(*LEDGER_KEEPERS))
+
+    def can_rerun(self, user, job):
+        return job.status == "failed" and (is_network_admin(user) if job.org_id is None else self.can_view(user, job))
 
 
 class ExpensePolicy(_OrgWork):

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 PHONE = Regexp(r"^[0-9 +\-]{0,20}$", message=_l("电话只能包含数字、空格、+ 和 -。"))
@@ -53,3 +53,42 @@ class AnnouncementForm(FlaskForm):
     parties = SelectMultipleField(_l("发布对象"), choices=[("dealer", _l("经销商")), ("bodybuilder", _l("改装厂")),
                                                           ("service", _l("服务商"))])
     document = FileField(_l("附件（PDF、Word、Excel 或图片，10 MB 以内）"))
+
+
+class TrainingForm(FlaskForm):
+    title = StringField(_l("培训主题"), validators=[DataRequired(_l("请输入培训主题。")), Length(max=120)])
+    held_on = DateField(_l("日期"), validators=[DataRequired(_l("请输入日期。"))])
+    place = StringField(_l("地点"), validators=[Optional(), Length(max=120)])
+    topic = TextAreaField(_l("内容"), validators=[Optional(), Length(max=5000)])
+    max_score = IntegerField(_l("满分"), default=100, validators=[DataRequired(_l("请输入满分。")),
+                                                                NumberRange(1, 1000, _l("满分须在 1 到 1000 之间。"))])
+    orgs = SelectMultipleField(_l("受邀机构"), coerce=int,
+                               validators=[DataRequired(_l("请至少选择一个受邀机构。"))])
+
+
+class PreparationForm(FlaskForm):
+    audited_on = DateField(_l("审核日期"), validators=[DataRequired(_l("请输入审核日期。"))])
+    remark = TextAreaField(_l("总体意见"), validators=[Optional(), Length(max=2000)])
+
+
+class PeriodForm(FlaskForm):
+    period = StringField(_l("考评期间"), validators=[DataRequired(_l("请输入考评期间。")), Length(max=8)],
+                         render_kw={"placeholder": "2026-Q3"})
+
+
+class ScheduleForm(FlaskForm):
+    period_kind = SelectField(_l("自动考评"), choices=[("", _l("关闭")), ("month", _l("每月")),
+                                                    ("quarter", _l("每季度")), ("year", _l("每年"))])
+    day = IntegerField(_l("于下一期间第几天"), default=5, validators=[NumberRange(1, 28, _l("日期须在 1 到 28 之间。"))])
+
+
+class DeductionForm(FlaskForm):
+    points = DecimalField(_l("扣分"), places=1, validators=[DataRequired(_l("请输入扣分。")),
+                                                            NumberRange(0.1, 100, _l("扣分须大于 0 且不超过 100。"))])
+    reason = StringField(_l("原因"), validators=[DataRequired(_l("请填写扣分原因。")), Length(max=1000)])
+
+
+class ResolveForm(FlaskForm):
+    decision = SelectField(_l("处理结果"), choices=[("upheld", _l("采纳")), ("rejected", _l("驳回"))])
+    points = DecimalField(_l("采纳后该项得分"), places=2, validators=[Optional()])
+    response = TextAreaField(_l("答复"), validators=[DataRequired(_l("请填写答复。")), Length(max=2000)])

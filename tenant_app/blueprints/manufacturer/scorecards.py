@@ -1,0 +1,269 @@
+"""Scorecards for the manufacturer: the template and its versions, evaluations of periods
+with their jobs, each dealer's scorecard with deductions, and appeals to resolve."""
+import io
+import zipfile
+from decimal import Decimal
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...jobs import enqueue, rerun
+from ...jobs.scorecards import plan_renders, render_pdfs, render_state, start_evaluation
+from ...models import (Appeal, Evaluation, EvaluationSchedule, JobRecord, Organisation, Scorecard,
+                       ScorecardTemplate)
+from ...policies import authorize, scope
+from ...reports.pdf import read_checked
+from ...services import scorecards as service
+from ...services.scoring import RULES
+from ..listing import flash_form_errors, paginate
+from ..scorecard_views import card_context
+from . import bp
+from .forms import DeductionForm, PeriodForm, ResolveForm, ScheduleForm
+
+
+@bp.route("/scorecards", methods=["GET", "POST"])
+def evaluations():
+    authorize(current_user, "list", Evaluation)
+    form = PeriodForm()
+    if request.method == "POST":
+        authorize(current_user, "create", Evaluation)
+        if form.validate_on_submit():
+            try:
+                evaluation, _created = service.open_evaluation(current_user.network_id, form.period.data,
+                                                               by=current_user)
+            except service.ScorecardError as e:
+                db.session.rollback()
+                flash(str(e), "danger")
+            else:
+                start_evaluation(evaluation, current_user.id)
+                return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
+        else:
+            flash_form_errors(form)
+    page = paginate(scope(current_user, select(Evaluation), Evaluation).order_by(Evaluation.starts_on.desc(),
+                                                                                Evaluation.kind))
+    schedule = db.session.scalar(select(EvaluationSchedule)) or EvaluationSchedule(period_kind="", day=5)
+    return render_template("manufacturer/evaluations.html", page=page, form=form,
+                           schedule_form=ScheduleForm(obj=schedule), template=service.current_template(
+                               current_user.network_id), open_appeals=_open_appeals())
+
+
+@bp.route("/scorecards/schedule", methods=["POST"])
+def evaluation_schedule():
+    authorize(current_user, "edit", EvaluationSchedule)
+    form = ScheduleForm()
+    if form.validate_on_submit():
+        schedule = db.session.scalar(select(EvaluationSchedule))
+        if schedule is None:
+            schedule = EvaluationSchedule(network_id=current_user.network_id)
+            db.session.add(schedule)
+        schedule.period_kind, schedule.day = form.period_kind.data, form.day.data
+        db.session.commit()
+        flash(_("自动考评设置已保存。"), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for(".evaluations"))
+
+
+# --- the template --------------------------------------------------------------------------
+@bp.route("/scorecards/template", methods=["GET", "POST"])
+def scorecard_template():
+    authorize(current_user, "view", ScorecardTemplate)
+    current = service.current_template(current_user.network_id)
+    draft = db.session.scalar(select(ScorecardTemplate).where(ScorecardTemplate.status == "draft"))
+    if request.method == "POST":
+        authorize(current_user, "edit", ScorecardTemplate)
+        draft = service.draft_of(current_user.network_id, current_user)
+        try:
+            _save_draft(draft)
+            if request.form.get("action") == "publish":
+                service.publish(draft)
+                flash(_("第 %(v)s 版已发布，此后的考评使用该版本。", v=draft.version), "success")
+            else:
+                flash(_("草稿已保存。"), "success")
+            db.session.commit()
+            return redirect(url_for(".scorecard_template"))
+        except service.ScorecardError as e:
+            db.session.rollback()
+            flash(str(e), "danger")
+            draft = None
+    db.session.commit()  # the network's first look creates version 1
+    versions = db.session.scalars(select(ScorecardTemplate).order_by(ScorecardTemplate.version.desc())).all()
+    return render_template("manufacturer/scorecard_template.html", current=current, draft=draft,
+                           versions=versions, rules=RULES, editing=draft or current)
+
+
+def _number(name: str, low: float, high: float) -> float:
+    try:
+        value = float(request.form.get(name, ""))
+    except ValueError:
+        raise service.ScorecardError(_("请填写数字：%(f)s", f=name))
+    if not low <= value <= high:
+        raise service.ScorecardError(_("%(f)s 须在 %(lo)s 到 %(hi)s 之间。", f=name, lo=low, hi=high))
+    return value
+
+
+def _save_draft(draft: ScorecardTemplate) -> None:
+    items = []
+    for key in RULES:
+        if request.form.get(f"use-{key}") == "1":
+            items.append({"key": key, "weight": _number(f"weight-{key}", 0.5, 100),
+                          "full_at": _number(f"full_at-{key}", 0.01, 1), "cap": _number(f"cap-{key}", 0.5, 200)})
+    bands = []
+    for n in range(6):
+        grade = request.form.get(f"grade-{n}", "").strip()
+        if grade:
+            bands.append([_number(f"min-{n}", 0, 100), grade[:4]])
+    service.check_template(items, bands)
+    draft.items, draft.grade_bands = items, bands
+    draft.name = (request.form.get("name") or draft.name).strip()[:120]
+    draft.deduction_cap = _number("deduction_cap", 0, 100)
+    draft.appeal_days = int(_number("appeal_days", 1, 60))
+
+
+# --- evaluations -----------------------------------------------------------------------------
+@bp.route("/scorecards/<int:evaluation_id>")
+def evaluation(evaluation_id):
+    evaluation = authorize(current_user, "view", db.session.get(Evaluation, evaluation_id))
+    stmt = scope(current_user, select(Scorecard).where(Scorecard.evaluation_id == evaluation.id), Scorecard)
+    region = request.args.get("region", "")
+    if region:
+        stmt = stmt.where(Scorecard.org_id.in_(select(Organisation.id).where(Organisation.province == region)))
+    cards = db.session.scalars(stmt.options(selectinload(Scorecard.org))
+                               .order_by(Scorecard.rank_network, Scorecard.org_id)).all()
+    state = render_state(evaluation)
+    regions = sorted({c.org.province for c in evaluation.scorecards if c.org.province})
+    return render_template("manufacturer/evaluation.html", evaluation=evaluation, cards=cards, state=state,
+                           regions=regions, region=region, form=PeriodForm(period=evaluation.period))
+
+
+@bp.route("/scorecards/<int:evaluation_id>/render", methods=["POST"])
+def evaluation_render(evaluation_id):
+    """Render what is missing (e.g. after a failure the retries did not fix)."""
+    evaluation = authorize(current_user, "render", db.session.get(Evaluation, evaluation_id))
+    parts = plan_renders(evaluation, current_user.id)
+    db.session.commit()
+    for part in parts:
+        enqueue(part, render_pdfs, "reports")
+    flash(_("已安排 %(n)s 个生成任务。", n=len(parts)) if parts else _("没有需要生成的报告。"), "info")
+    return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
+
+
+@bp.route("/jobs/<int:job_id>/rerun", methods=["POST"])
+def job_rerun(job_id):
+    record = authorize(current_user, "rerun", db.session.get(JobRecord, job_id))
+    rerun(record)
+    flash(_("任务已重新排队。"), "info")
+    evaluation_id = record.params.get("evaluation_id")
+    return redirect(url_for(".evaluation", evaluation_id=evaluation_id) if evaluation_id else url_for(".home"))
+
+
+@bp.route("/scorecards/<int:evaluation_id>/ranking.pdf")
+def evaluation_ranking_pdf(evaluation_id):
+    evaluation = authorize(current_user, "view", db.session.get(Evaluation, evaluation_id))
+    data = read_checked(evaluation.ranking_pdf_path, evaluation.ranking_pdf_sha256) \
+        if evaluation.ranking_pdf_sha256 else None
+    if data is None:
+        flash(_("排名报告尚未生成或已损坏，请重新生成。"), "warning")
+        return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"ranking-{evaluation.period}.pdf")
+
+
+@bp.route("/scorecards/<int:evaluation_id>/archive.zip")
+def evaluation_archive(evaluation_id):
+    """Every current scorecard PDF the user may see, and the ranking, in one archive."""
+    evaluation = authorize(current_user, "view", db.session.get(Evaluation, evaluation_id))
+    cards = db.session.scalars(scope(current_user, select(Scorecard).where(
+        Scorecard.evaluation_id == evaluation.id), Scorecard).options(selectinload(Scorecard.org))).all()
+    buf, missing = io.BytesIO(), []
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+        for card in cards:
+            data = read_checked(card.pdf_path, card.pdf_sha256) if card.pdf_revision == card.revision else None
+            if data is None:
+                missing.append(card.org.code)
+                continue
+            archive.writestr(f"{evaluation.period}/{card.org.code}-{card.org.name}.pdf", data)
+        ranking = read_checked(evaluation.ranking_pdf_path, evaluation.ranking_pdf_sha256) \
+            if evaluation.ranking_pdf_sha256 and evaluation.ranking_pdf_revision == evaluation.ranking_revision \
+            else None
+        if ranking and not (current_user.regions and not current_user.has_role("network_admin")):
+            archive.writestr(f"{evaluation.period}/ranking.pdf", ranking)
+        if missing:
+            archive.writestr(f"{evaluation.period}/MISSING.txt", "\n".join(missing))
+    buf.seek(0)
+    return send_file(buf, mimetype="application/zip", as_attachment=True,
+                     download_name=f"scorecards-{evaluation.period}.zip")
+
+
+# --- one dealer's scorecard ----------------------------------------------------------------
+@bp.route("/scorecards/cards/<int:card_id>")
+def scorecard(card_id):
+    card = authorize(current_user, "view", db.session.get(Scorecard, card_id))
+    return render_template("manufacturer/scorecard.html", deduction_form=DeductionForm(),
+                           resolve_form=ResolveForm(), **card_context(card))
+
+
+@bp.route("/scorecards/cards/<int:card_id>/deductions", methods=["POST"])
+def scorecard_deduct(card_id):
+    card = authorize(current_user, "deduct", db.session.get(Scorecard, card_id))
+    form = DeductionForm()
+    if form.validate_on_submit():
+        try:
+            service.add_deduction(card, float(form.points.data or Decimal(0)), form.reason.data, current_user)
+            parts = plan_renders(card.evaluation, current_user.id)
+            db.session.commit()
+        except service.ScorecardError as e:
+            db.session.rollback()
+            flash(str(e), "danger")
+        else:
+            for part in parts:
+                enqueue(part, render_pdfs, "reports")
+            flash(_("已扣分，考评表重新签发（第 %(r)s 次）。", r=card.revision), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for(".scorecard", card_id=card.id))
+
+
+@bp.route("/appeals")
+def appeals():
+    authorize(current_user, "list", Appeal)
+    status = request.args.get("status", "open")
+    stmt = scope(current_user, select(Appeal), Appeal)
+    if status in ("open", "upheld", "rejected"):
+        stmt = stmt.where(Appeal.status == status)
+    page = paginate(stmt.options(selectinload(Appeal.scorecard).selectinload(Scorecard.org),
+                                 selectinload(Appeal.scorecard).selectinload(Scorecard.evaluation))
+                    .order_by(Appeal.created_at.desc()))
+    return render_template("manufacturer/appeals.html", page=page, status=status)
+
+
+def _open_appeals() -> int:
+    stmt = scope(current_user, select(func.count(Appeal.id)).where(Appeal.status == "open"), Appeal)
+    return db.session.scalar(stmt)
+
+
+@bp.route("/appeals/<int:appeal_id>", methods=["POST"])
+def appeal_resolve(appeal_id):
+    appeal = authorize(current_user, "resolve", db.session.get(Appeal, appeal_id))
+    form = ResolveForm()
+    if form.validate_on_submit():
+        try:
+            points = float(form.points.data) if form.points.data is not None else None
+            service.resolve_appeal(appeal, form.decision.data, form.response.data, points, current_user)
+            parts = plan_renders(appeal.scorecard.evaluation, current_user.id)
+            db.session.commit()
+        except service.ScorecardError as e:
+            db.session.rollback()
+            flash(str(e), "danger")
+        else:
+            for part in parts:
+                enqueue(part, render_pdfs, "reports")
+            flash(_("申诉已处理。") + (_("考评表已重新签发。") if appeal.status == "upheld" else ""), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for(".scorecard", card_id=appeal.scorecard_id) + "#appeals")
+

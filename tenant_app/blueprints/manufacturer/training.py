@@ -1,0 +1,108 @@
+"""Training sessions and the preparation-checklist audits of dealers."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import PREPARATION_ITEMS, Organisation, PreparationAudit, TrainingInvitation, TrainingSession
+from ...policies import authorize, scope
+from ...services import training as service
+from ..listing import flash_form_errors, paginate, search
+from . import bp
+from .forms import PreparationForm, TrainingForm
+
+
+def _invitable():
+    stmt = scope(current_user, select(Organisation).where(Organisation.kind.in_(service.TRAINED_KINDS),
+                                                          Organisation.status == "active"), Organisation)
+    return db.session.scalars(stmt.order_by(Organisation.kind, Organisation.code)).all()
+
+
+@bp.route("/training", methods=["GET", "POST"])
+def trainings():
+    authorize(current_user, "list", TrainingSession)
+    form = TrainingForm()
+    orgs = _invitable()
+    form.orgs.choices = [(o.id, f"{o.code} {o.name}") for o in orgs]
+    if request.method == "POST":
+        authorize(current_user, "create", TrainingSession)
+        if form.validate_on_submit():
+            try:
+                session = service.create_session(
+                    title=form.title.data, held_on=form.held_on.data, place=form.place.data or "",
+                    topic=form.topic.data or "", max_score=form.max_score.data,
+                    orgs=[o for o in orgs if o.id in form.orgs.data], by=current_user)
+                db.session.commit()
+            except service.TrainingError as e:
+                db.session.rollback()
+                flash(str(e), "danger")
+            else:
+                flash(_("培训已创建，已邀请 %(n)s 人。", n=len(session.invitations)), "success")
+                return redirect(url_for(".training", session_id=session.id))
+        else:
+            flash_form_errors(form)
+    stmt = scope(current_user, select(TrainingSession), TrainingSession)
+    stmt = search(stmt, [TrainingSession.title, TrainingSession.place], request.args.get("q"))
+    page = paginate(stmt.order_by(TrainingSession.held_on.desc(), TrainingSession.id.desc()))
+    counts = {sid: (n, came or 0) for sid, n, came in db.session.execute(
+        select(TrainingInvitation.session_id, func.count(),
+               func.sum(case((TrainingInvitation.attended.is_(True), 1), else_=0)))
+        .where(TrainingInvitation.session_id.in_([s.id for s in page.items]))
+        .group_by(TrainingInvitation.session_id))}
+    return render_template("manufacturer/trainings.html", page=page, form=form, counts=counts)
+
+
+@bp.route("/training/<int:session_id>", methods=["GET", "POST"])
+def training(session_id):
+    session = authorize(current_user, "view", db.session.get(TrainingSession, session_id))
+    form = FlaskForm()
+    if request.method == "POST":
+        authorize(current_user, "record", session)
+        if form.validate_on_submit():
+            try:
+                for inv in session.invitations:
+                    service.record(inv, request.form.get(f"attended-{inv.id}") == "1",
+                                    request.form.get(f"score-{inv.id}", ""))
+                db.session.commit()
+            except service.TrainingError as e:
+                db.session.rollback()
+                flash(str(e), "danger")
+            else:
+                flash(_("出勤和成绩已保存。"), "success")
+                return redirect(url_for(".training", session_id=session.id))
+    invitations = db.session.scalars(select(TrainingInvitation).where(TrainingInvitation.session_id == session.id)
+                                     .options(selectinload(TrainingInvitation.org),
+                                              selectinload(TrainingInvitation.user))
+                                     .order_by(TrainingInvitation.org_id, TrainingInvitation.id)).all()
+    return render_template("manufacturer/training.html", session=session, invitations=invitations, form=form)
+
+
+@bp.route("/dealers/<int:org_id>/preparation", methods=["GET", "POST"])
+def dealer_preparation(org_id):
+    org = authorize(current_user, "supervise", db.session.get(Organisation, org_id))
+    form = PreparationForm()
+    if request.method == "POST":
+        authorize(current_user, "audit_preparation", org)
+        if form.validate_on_submit():
+            try:
+                service.audit_preparation(
+                    org, audited_on=form.audited_on.data, remark=form.remark.data or "",
+                    results={i: request.form.get(f"item-{i}") == "1" for i in PREPARATION_ITEMS},
+                    notes={i: request.form.get(f"note-{i}", "") for i in PREPARATION_ITEMS}, by=current_user)
+                db.session.commit()
+            except service.TrainingError as e:
+                db.session.rollback()
+                flash(str(e), "danger")
+            else:
+                flash(_("前期准备审核已保存。"), "success")
+                return redirect(url_for(".dealer_preparation", org_id=org.id))
+        else:
+            flash_form_errors(form)
+    audits = db.session.scalars(scope(current_user, select(PreparationAudit).where(PreparationAudit.org_id == org.id),
+                                      PreparationAudit).order_by(PreparationAudit.audited_on.desc(),
+                                                                 PreparationAudit.id.desc())).all()
+    return render_template("manufacturer/preparation.html", org=org, audits=audits, form=form,
+                           items=PREPARATION_ITEMS)

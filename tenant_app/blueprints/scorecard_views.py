@@ -1,0 +1,21 @@
+"""What a scorecard page shows, for the dealer (org/) and the manufacturer (manufacturer/)."""
+from datetime import date
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Deduction, Scorecard
+from ..services import scorecards as service
+from ..services.scoring import RULES
+
+
+def card_context(card: Scorecard) -> dict:
+    deductions = db.session.scalars(select(Deduction).where(Deduction.evaluation_id == card.evaluation_id,
+                                                            Deduction.org_id == card.org_id)
+                                    .order_by(Deduction.id)).all()
+    until = service.appeal_open_until(card)
+    return {"card": card, "evaluation": card.evaluation, "template": card.template, "deductions": deductions,
+            "appeal_until": until, "appeal_open": date.today() <= until, "rules": RULES,
+            "pdf_ready": card.pdf_revision == card.revision and bool(card.pdf_sha256),
+            "network_size": db.session.scalar(select(db.func.count(Scorecard.id)).where(
+                Scorecard.evaluation_id == card.evaluation_id))}
