@@ -84,15 +84,16 @@ class Person:
 def world(app):
     """Plain facts about the seeded networks: every user, organisation and network."""
     from tenant_app.extensions import db
-    from tenant_app.models import (AfterSaleTask, Announcement, Brand, Callback, CallbackCheck, CallbackPlan, Customer, Expense, JobRecord,
-                                   Network, Opportunity, Organisation, Stakeholder, User, VerificationSample)
+    from tenant_app.models import (AfterSaleTask, Announcement, Appeal, Brand, Callback, CallbackCheck, CallbackPlan,
+                                   Customer, Evaluation, Expense, JobRecord, Network, Opportunity, Organisation,
+                                   Scorecard, Stakeholder, TrainingSession, User, VerificationSample)
     from tenant_app.tenancy import use_network
 
     facts = {"networks": {}, "people": {}, "orgs": {}, "extra": {},
              # every record a route may name: kind -> [(id, network code, owning org id)]
              "records": {"org": [], "user": [], "customer": [], "stakeholder": [], "plan": [], "opportunity": [],
                          "task": [], "job": [], "brand": [], "sample": [], "check": [], "expense": [],
-                         "announcement": []}}
+                         "announcement": [], "evaluation": [], "card": [], "appeal": [], "session": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -129,13 +130,18 @@ def world(app):
                                    amount=1200, description="答谢会场地"))
             db.session.add(Announcement(network_id=net.id, title=f"{net.code} 冬季促销", effective_from=date(2026, 12, 1),
                                         for_dealer=True, for_service=False))
+            card = db.session.scalar(select(Scorecard).where(Scorecard.org_id == dealer.id))
+            db.session.add(Appeal(network_id=net.id, scorecard_id=card.id, org_id=dealer.id, item_key="coverage",
+                                  reason="测试申诉：漏计回访"))
             db.session.commit()
             use_network(db.session, net.id)
             # addressed to parties network-wide: no owning organisation (None)
             rec["announcement"] += [(i, net.code, None) for i in db.session.scalars(select(Announcement.id))]
+            rec["evaluation"] += [(i, net.code, None) for i in db.session.scalars(select(Evaluation.id))]
+            rec["session"] += [(i, net.code, None) for i in db.session.scalars(select(TrainingSession.id))]
             for kind, model in (("plan", CallbackPlan), ("opportunity", Opportunity), ("task", AfterSaleTask),
                                 ("job", JobRecord), ("sample", VerificationSample), ("check", CallbackCheck),
-                                ("expense", Expense)):
+                                ("expense", Expense), ("card", Scorecard), ("appeal", Appeal)):
                 rec[kind] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                     select(model.id, model.org_id).order_by(model.id).limit(40))]
             db.session.rollback()

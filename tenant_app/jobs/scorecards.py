@@ -77,8 +77,10 @@ def evaluate_period(network_id: int, record_id: int) -> None:
             fail(network_id, record_id, exc)
             _mark_failed(network_id, record_id)
             raise
-    for part in parts:
-        enqueue(part, render_pdfs, "reports", timeout=1800)
+        # still bound to the network (the records reload after the commit); were this lost, the
+        # scheduler would find the parts unqueued and queue them
+        for part in parts:
+            enqueue(part, render_pdfs, "reports", timeout=1800)
 
 
 def _mark_failed(network_id, record_id):
@@ -140,8 +142,8 @@ def render_pdfs(network_id: int, record_id: int) -> None:
             session.rollback()
             fail(network_id, record_id, exc)
             raise
-    for part in more:
-        enqueue(part, render_pdfs, "reports")
+        for part in more:
+            enqueue(part, render_pdfs, "reports")
 
 
 def _context(evaluation: Evaluation) -> dict:

@@ -18,8 +18,17 @@ def live_server(app, database_urls):
     server = make_server("127.0.0.1", 0, live, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", live)
     server.shutdown()
+
+
+class LiveServer(str):
+    """The base URL, carrying the app it serves (a test may switch it to RQ workers)."""
+
+    def __new__(cls, url, app):
+        obj = super().__new__(cls, url)
+        obj.app = app
+        return obj
 
 
 @pytest.fixture(scope="session")

@@ -14,12 +14,13 @@ from sqlalchemy import select
 from tenant_app.models import Customer, Organisation, User
 
 # Route arguments that are not record ids, and the value to put there.
-NOT_IDS = {"code": "en"}
+NOT_IDS = {"code": "en", "key": "coverage"}
 # Record-id arguments: which records of `world` they name.
 ID_KINDS = {"org_id": "org", "user_id": "user", "customer_id": "customer", "stakeholder_id": "stakeholder",
             "plan_id": "plan", "opportunity_id": "opportunity", "task_id": "task", "job_id": "job",
             "brand_id": "brand", "sample_id": "sample", "check_id": "check",
-            "expense_id": "expense", "announcement_id": "announcement"}
+            "expense_id": "expense", "announcement_id": "announcement", "evaluation_id": "evaluation",
+            "card_id": "card", "appeal_id": "appeal", "session_id": "session"}
 SKIP_ENDPOINTS = {"static", "bootstrap.static", "auth.logout", "auth.login"}
 DENIED = {403, 404, 405}
 

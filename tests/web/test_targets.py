@@ -16,7 +16,7 @@ def test_period_bounds():
     assert period_bounds("year", date(2026, 6, 1)) == (date(2026, 1, 1), date(2026, 12, 31))
 
 
-def test_maker_sets_targets_and_the_dealer_sees_progress(login_as, world, in_network):
+def test_maker_sets_targets_and_the_dealer_sees_progress(login_as, world, in_network, new_org, new_user):
     org_id = world["orgs"][("liuqi", "GX-LZ-001")]["id"]
     start, end = period_bounds("month", date.today())
     admin = login_as("admin")
@@ -32,17 +32,21 @@ def test_maker_sets_targets_and_the_dealer_sees_progress(login_as, world, in_net
     assert re.search(r'<td class="text-end">300</td><td class="text-end" data-test="actual-callbacks">(\d+)</td>',
                      html).group(1) == str(done)
     assert "data-test=\"actual-new_rival_old\"" not in html, "only the metrics with a target are shown"
-    assert "主机厂还没有为本期设定目标" in login_as("gx-nn-002.gm").get("/d/targets").get_data(as_text=True)
+    code, _ = new_org("GX-TG")
+    fresh = new_user(code, "general_manager")
+    assert "主机厂还没有为本期设定目标" in login_as(fresh.username).get("/d/targets").get_data(as_text=True)
 
 
 def test_bad_targets_and_who_may_set_them(login_as, world, in_network):
     gx = world["orgs"][("liuqi", "GX-NN-002")]["id"]
     gd = world["orgs"][("liuqi", "GD-GZ-003")]["id"]
     sup = login_as("supervisor")  # 广西 only
+    with in_network(world["networks"]["liuqi"]) as s:
+        before = s.scalars(select(Target.value).where(Target.org_id == gx).order_by(Target.id)).all()
     page = sup.post(f"/m/dealers/{gx}/targets", data={"callbacks": "-3"}, follow_redirects=True)
     assert "目标须为 0 到 1000000 之间的整数" in page.get_data(as_text=True)
     with in_network(world["networks"]["liuqi"]) as s:
-        assert s.scalar(select(func.count(Target.id)).where(Target.org_id == gx)) == 0
+        assert s.scalars(select(Target.value).where(Target.org_id == gx).order_by(Target.id)).all() == before
     assert sup.post(f"/m/dealers/{gx}/targets", data={"callbacks": "50"}).status_code == 302
     assert sup.get(f"/m/dealers/{gd}/targets").status_code == 404
     assert login_as("gx-nn-002.gm").post(f"/m/dealers/{gx}/targets", data={"callbacks": "1"}).status_code == 403

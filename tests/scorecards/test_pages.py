@@ -1,0 +1,201 @@
+"""The scorecard, training and preparation pages as each party uses them."""
+import io
+import re
+import zipfile
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tenant_app.models import (Appeal, Evaluation, JobRecord, PreparationAudit, Scorecard, ScorecardTemplate,
+                               TrainingInvitation, TrainingSession)
+
+
+MONTH = f"{date.today():%Y-%m}"
+
+
+def _text(resp) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", resp.get_data(as_text=True)))
+
+
+@pytest.fixture(scope="module")
+def evaluated(app, world):
+    """liuqi's current month (the demo seed evaluated it) evaluated again through the page, with
+    every PDF rendered (inline jobs)."""
+    from tenant_app.services.scorecards import period_label
+    from tests.conftest import _login
+    client = _login(app.test_client(), world["people"][("liuqi", "admin")])
+    resp = client.post("/m/scorecards", data={"period": period_label("month", date.today())})
+    assert resp.status_code == 302
+    return int(resp.location.rsplit("/", 1)[1])
+
+
+def _card_id(in_network, world, evaluation_id, org_code):
+    with in_network(world["networks"]["liuqi"]) as s:
+        org_id = world["orgs"][("liuqi", org_code)]["id"]
+        return s.scalar(select(Scorecard.id).where(Scorecard.evaluation_id == evaluation_id,
+                                                   Scorecard.org_id == org_id))
+
+
+def test_the_evaluation_page_shows_progress_ranking_and_downloads(evaluated, login_as, world, in_network):
+    client = login_as("admin")
+    page = _text(client.get(f"/m/scorecards/{evaluated}"))
+    assert f"考评 {MONTH}" in page and "已签发" in page
+    with in_network(world["networks"]["liuqi"]) as s:
+        cards = s.scalars(select(Scorecard).where(Scorecard.evaluation_id == evaluated)).all()
+        names = [c.org.name for c in cards]
+        assert all(c.pdf_revision == c.revision and c.pdf_sha256 for c in cards)
+    assert f"PDF ： {len(cards)} / {len(cards)}" in page.replace("PDF：", "PDF ：")
+    assert all(n in page for n in names)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/m/scorecards/{evaluated}/archive.zip").data))
+    files = archive.namelist()
+    assert f"{MONTH}/ranking.pdf" in files and len([f for f in files if f.endswith(".pdf")]) == len(cards) + 1
+    assert all(archive.read(f).startswith(b"%PDF") for f in files)
+    assert client.get(f"/m/scorecards/{evaluated}/ranking.pdf").data.startswith(b"%PDF")
+
+
+def test_a_regional_supervisor_sees_and_packs_only_its_regions(evaluated, login_as):
+    client = login_as("supervisor")  # 广西 only
+    page = _text(client.get(f"/m/scorecards/{evaluated}"))
+    assert "柳州盛通" in page and "广州粤龙" not in page
+    names = zipfile.ZipFile(io.BytesIO(client.get(f"/m/scorecards/{evaluated}/archive.zip").data)).namelist()
+    assert names and all(n.split("/")[1].startswith("GX-") for n in names)
+    assert client.post("/m/scorecards", data={"period": "2019-Q3"}).status_code == 403
+
+
+def test_a_dealer_sees_its_own_scorecard_with_evidence_and_pdf(evaluated, login_as, world, in_network):
+    own = _card_id(in_network, world, evaluated, "GX-LZ-001")
+    other = _card_id(in_network, world, evaluated, "GD-GZ-003")
+    client = login_as("gx-lz-001.gm")
+    listing = _text(client.get("/org/scorecards"))
+    assert MONTH in listing
+    page = _text(client.get(f"/org/scorecards/{own}"))
+    assert "老客户回访覆盖率" in page and "下载 PDF" in page and "提交申诉" in page
+    evidence = _text(client.get(f"/org/scorecards/{own}/items/ledger_completeness"))
+    assert "台帐完整率" in evidence and re.search(r"共 [1-9]\d* 条", evidence)
+    missed = _text(client.get(f"/org/scorecards/{own}/items/callback_completion?show=missed"))
+    assert "✗" in missed and "✓" not in missed
+    assert client.get(f"/org/scorecards/{own}/pdf").data.startswith(b"%PDF")
+    for url in (f"/org/scorecards/{other}", f"/org/scorecards/{other}/pdf",
+                f"/org/scorecards/{other}/items/coverage", f"/org/scorecards/{own}/items/no_such_rule"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_appeal_by_the_dealer_and_resolution_by_the_manufacturer(evaluated, login_as, world, in_network):
+    card_id = _card_id(in_network, world, evaluated, "GX-LZ-001")
+    key, reason = "callback_completion", "十二月漏计了两条计划回访"
+    assert login_as("gx-lz-001.sales1").post(f"/org/scorecards/{card_id}/appeals",
+                                             data={"item": key, "reason": reason}).status_code == 403
+    dealer = login_as("gx-lz-001.gm")
+
+    def mine(s):
+        return s.scalar(select(Appeal).where(Appeal.scorecard_id == card_id, Appeal.item_key == key))
+    dealer.post(f"/org/scorecards/{card_id}/appeals", data={"item": key, "reason": "短"})
+    with in_network(world["networks"]["liuqi"]) as s:
+        assert mine(s) is None, "too short: refused"
+    dealer.post(f"/org/scorecards/{card_id}/appeals", data={"item": key, "reason": reason})
+    with in_network(world["networks"]["liuqi"]) as s:
+        appeal = mine(s)
+        appeal_id, revision, cap = appeal.id, appeal.scorecard.revision, appeal.scorecard.item(key)["cap"]
+    maker = login_as("admin")
+    assert "待处理申诉" in _text(maker.get("/m/scorecards"))
+    assert reason in _text(maker.get("/m/appeals"))
+    maker.post(f"/m/appeals/{appeal_id}", data={"decision": "upheld", "response": "同意", "points": cap + 1})
+    with in_network(world["networks"]["liuqi"]) as s:
+        assert mine(s).status == "open", "more than the cap: refused"
+    maker.post(f"/m/appeals/{appeal_id}", data={"decision": "upheld", "response": "核实属实", "points": cap})
+    with in_network(world["networks"]["liuqi"]) as s:
+        card = s.get(Scorecard, card_id)
+        assert mine(s).status == "upheld" and card.revision == revision + 1
+        assert card.item(key)["adjusted"] == cap
+        assert card.pdf_revision == card.revision, "re-issued and rendered again"
+    page = _text(dealer.get(f"/org/scorecards/{card_id}"))
+    assert "已采纳" in page and "核实属实" in page
+
+
+def test_deductions_by_a_supervisor_in_region_only(evaluated, login_as, world, in_network):
+    gx = _card_id(in_network, world, evaluated, "GX-NN-002")
+    gd = _card_id(in_network, world, evaluated, "GD-GZ-003")
+    client = login_as("supervisor")
+    assert client.post(f"/m/scorecards/cards/{gd}/deductions", data={"points": 1, "reason": "x"}).status_code == 404
+    client.post(f"/m/scorecards/cards/{gx}/deductions", data={"points": 3, "reason": "回访记录与实际不符"})
+    page = _text(login_as("gx-nn-002.gm").get(f"/org/scorecards/{gx}"))
+    assert "−3.0 · 回访记录与实际不符" in page
+
+
+def test_publishing_a_template_version_checks_weights(login_as, world, in_network):
+    client = login_as("admin", network="demo2")
+    page = client.get("/m/scorecards/template").get_data(as_text=True)
+    form = {m[0]: m[1] for m in re.findall(r'name="((?:weight|full_at|cap)-\w+)" value="([^"]*)"', page)}
+    form.update({f"use-{k}": "1" for k in ("coverage", "callback_completion")})
+    form.update({"name": "简化模板", "deduction_cap": "10", "appeal_days": "7", "grade-0": "A", "min-0": "80",
+                 "grade-1": "B", "min-1": "0", "action": "publish"})
+    with in_network(world["networks"]["demo2"]) as s:
+        before = s.scalar(select(ScorecardTemplate).where(ScorecardTemplate.status == "published")).version
+    resp = client.post("/m/scorecards/template", data=form, follow_redirects=True)
+    assert "各项权重之和须为 100" in _text(resp)
+    form.update({"weight-coverage": "60", "cap-coverage": "60", "weight-callback_completion": "40",
+                 "cap-callback_completion": "40"})
+    client.post("/m/scorecards/template", data=form)
+    with in_network(world["networks"]["demo2"]) as s:
+        now = s.scalar(select(ScorecardTemplate).where(ScorecardTemplate.status == "published"))
+        assert now.version > before and [i["key"] for i in now.items] == ["callback_completion", "coverage"]
+        assert now.grade_bands == [[80.0, "A"], [0.0, "B"]] and now.appeal_days == 7
+    assert login_as("supervisor", network="demo2").post("/m/scorecards/template", data=form).status_code == 403
+
+
+def test_training_invitations_attendance_and_scores(login_as, world, in_network):
+    gx = world["orgs"][("liuqi", "GX-LZ-001")]["id"]
+    sv = world["orgs"][("liuqi", "SV-LZ-01")]["id"]
+    client = login_as("supervisor")
+    client.post("/m/training", data={"title": "回访话术训练营", "held_on": "2026-10-20", "place": "柳州",
+                                     "max_score": 100, "orgs": [gx, sv]})
+    with in_network(world["networks"]["liuqi"]) as s:
+        session = s.scalar(select(TrainingSession).where(TrainingSession.title == "回访话术训练营"))
+        invitations = {i.id: i.org_id for i in session.invitations}
+        session_id = session.id
+    assert set(invitations.values()) == {gx, sv}
+    first, second = sorted(invitations)[:2]
+    resp = client.post(f"/m/training/{session_id}", data={f"score-{first}": "88"}, follow_redirects=True)
+    assert "未出席者不能有成绩" in _text(resp)
+    client.post(f"/m/training/{session_id}", data={f"attended-{first}": "1", f"score-{first}": "88",
+                                                   f"attended-{second}": "1"})
+    with in_network(world["networks"]["liuqi"]) as s:
+        assert (s.get(TrainingInvitation, first).attended, s.get(TrainingInvitation, first).score) == (True, 88)
+    page = _text(login_as("gx-lz-001.info").get("/org/training"))
+    assert "回访话术训练营" in page and ("88 / 100" in page or invitations[first] != gx)
+    assert "回访话术训练营" in _text(login_as("sv-lz-01.mgr").get("/org/training"))
+    assert "回访话术训练营" not in _text(login_as("gd-gz-003.gm").get("/org/training"))
+    assert login_as("gx-lz-001.gm").post("/m/training", data={"title": "x"}).status_code == 403
+
+
+def test_the_preparation_audit_needs_a_note_for_what_is_missing(login_as, world, in_network):
+    org_id = world["orgs"][("liuqi", "GX-NN-002")]["id"]
+    client = login_as("supervisor")
+    items = ["staff", "office", "vehicles", "relations", "budget", "mechanism"]
+    data = {"audited_on": "2026-11-01", **{f"item-{i}": "1" for i in items[:5]}}
+    resp = client.post(f"/m/dealers/{org_id}/preparation", data=data, follow_redirects=True)
+    assert "未到位的项目请写明缺什么" in _text(resp)
+    client.post(f"/m/dealers/{org_id}/preparation", data={**data, "note-mechanism": "考核制度未成文"})
+    with in_network(world["networks"]["liuqi"]) as s:
+        audit = s.scalar(select(PreparationAudit).where(PreparationAudit.org_id == org_id)
+                         .order_by(PreparationAudit.id.desc()))
+        assert audit.in_place == 5 and audit.notes == {"mechanism": "考核制度未成文"}
+    assert "考核制度未成文" in _text(login_as("gx-nn-002.gm").get("/org/training"))
+    gd = world["orgs"][("liuqi", "GD-GZ-003")]["id"]
+    assert client.post(f"/m/dealers/{gd}/preparation", data=data).status_code == 404
+
+
+def test_a_failed_job_is_rerun_from_the_page(evaluated, login_as, world, in_network):
+    with in_network(world["networks"]["liuqi"]) as s:
+        evaluation = s.get(Evaluation, evaluated)
+        job = evaluation.job
+        job.status, job.error = "failed", "RuntimeError: simulated"
+        s.commit()
+        job_id = job.id
+    assert login_as("supervisor").post(f"/m/jobs/{job_id}/rerun").status_code == 403
+    assert "RuntimeError: simulated" in _text(login_as("admin").get(f"/m/scorecards/{evaluated}"))
+    login_as("admin").post(f"/m/jobs/{job_id}/rerun")
+    with in_network(world["networks"]["liuqi"]) as s:
+        job = s.get(JobRecord, job_id)
+        assert job.status == "done" and job.attempts >= 2
