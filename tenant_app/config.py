@@ -35,6 +35,8 @@ def load(instance_path: str) -> dict:
         "REDIS_URL": env("REDIS_URL") or None,
         # Jobs run on RQ workers when Redis is there, inline (in the request) otherwise.
         "JOBS_INLINE": not env("REDIS_URL"),
+        # Scorecard PDFs (default: <instance>/reports); one store shared by every web host and worker.
+        "REPORTS_DIR": env("REPORTS_DIR") or None,
         # Seconds before each retry of a failed job (RQ's Retry); "0" retries at once.
         "JOB_RETRY_INTERVALS": [int(s) for s in env("JOB_RETRY_INTERVALS", "10,60").split(",")],
         "BOOTSTRAP_SERVE_LOCAL": True,  # no CDN: the app runs on closed intranets

@@ -23,7 +23,7 @@ WORKER = {"parent_pid": None}  # set by `flask rq worker`: its forked work horse
 
 def enqueue(record: JobRecord, func, queue: str = "default", timeout: int = 1800, again: bool = False) -> None:
     """Run func(network_id, record_id) now (inline) or on a worker. The caller has committed record."""
-    if current_app.config.get("JOBS_INLINE", not current_app.config.get("REDIS_URL")):
+    if current_app.config.get("JOBS_INLINE") or not current_app.config.get("REDIS_URL"):
         func(record.network_id, record.id)
         return
     from redis import Redis

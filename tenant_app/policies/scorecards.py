@@ -60,6 +60,10 @@ class EvaluationPolicy(Policy):
 
     can_render = can_create
 
+    def can_rank(self, user, _):
+        """The network's whole ranking: not for a supervisor limited to regions."""
+        return is_maker(user) and (not user.regions or user.has_role("network_admin"))
+
     def scope(self, user, stmt):
         return stmt if is_maker(user) else stmt.where(False)
 

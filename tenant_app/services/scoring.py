@@ -83,8 +83,9 @@ def conversion(start, end):
 
 def rival_conversion(start, end):
     """Customers running a competitor's trucks: converted when they sign a deal in the period."""
-    runs_rival = exists().where(FleetEntry.customer_id == Customer.id, FleetEntry.quantity > 0,
-                                Brand.id == FleetEntry.brand_id, Brand.is_own.is_(False))
+    # an IN over the (brand, customer) index: a correlated EXISTS joining brands is quadratic on SQLite
+    runs_rival = Customer.id.in_(select(FleetEntry.customer_id).where(
+        FleetEntry.quantity > 0, FleetEntry.brand_id.in_(select(Brand.id).where(Brand.is_own.is_(False)))))
     signed = exists().where(Opportunity.customer_id == Customer.id, Opportunity.stage == "won",
                             Opportunity.contract_on.between(start, end))
     return _rows(Customer, signed, Customer.id, Customer.created_at, runs_rival, Customer.created_at < _end(end))

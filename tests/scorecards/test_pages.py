@@ -60,6 +60,8 @@ def test_a_regional_supervisor_sees_and_packs_only_its_regions(evaluated, login_
     assert "柳州盛通" in page and "广州粤龙" not in page
     names = zipfile.ZipFile(io.BytesIO(client.get(f"/m/scorecards/{evaluated}/archive.zip").data)).namelist()
     assert names and all(n.split("/")[1].startswith("GX-") for n in names)
+    assert client.get(f"/m/scorecards/{evaluated}/ranking.pdf").status_code == 403, "the whole network's ranking"
+    assert "广东" not in page, "not even the other regions' names"
     assert client.post("/m/scorecards", data={"period": "2019-Q3"}).status_code == 403
 
 
@@ -199,3 +201,11 @@ def test_a_failed_job_is_rerun_from_the_page(evaluated, login_as, world, in_netw
     with in_network(world["networks"]["liuqi"]) as s:
         job = s.get(JobRecord, job_id)
         assert job.status == "done" and job.attempts >= 2
+
+
+def test_the_manufacturers_look_at_evidence_is_in_the_dealers_audit_log(evaluated, login_as, world, in_network):
+    card_id = _card_id(in_network, world, evaluated, "GD-GZ-003")
+    page = _text(login_as("supervisor2").get(f"/org/scorecards/{card_id}/items/coverage"))
+    assert "老客户回访覆盖率" in page
+    audit = _text(login_as("gd-gz-003.gm").get("/org/audit?q=scorecard+evidence"))
+    assert f"scorecard evidence GD-GZ-003 {MONTH} coverage" in audit

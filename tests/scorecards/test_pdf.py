@@ -14,11 +14,23 @@ RARE = "喆堃犇淼燚𠮷䶮龘"
 MISSING = {0, 0xFFFF}  # what a character without a glyph becomes (pango's unknown glyph, or .notdef)
 
 
+def _streams(reader):
+    """(content stream, resources) of every page and of every form XObject they draw (the SVG charts)."""
+    todo = [(p.get_contents(), p["/Resources"]) for p in reader.pages]
+    while todo:
+        contents, resources = todo.pop()
+        yield contents, resources
+        for xobject in resources.get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                todo.append((xobject, xobject.get("/Resources", resources)))
+
+
 def glyph_ids(data: bytes) -> list[int]:
     """Glyph ids drawn by the text operators (WeasyPrint writes Identity-H: two bytes each)."""
     reader, out = PdfReader(io.BytesIO(data)), []
-    for page in reader.pages:
-        for operands, op in ContentStream(page.get_contents(), reader).operations:
+    for contents, _ in _streams(reader):
+        for operands, op in ContentStream(contents, reader).operations:
             if op not in (b"Tj", b"TJ"):
                 continue
             strings = [operands[0]] if op == b"Tj" else [x for x in operands[0] if hasattr(x, "original_bytes")]
@@ -29,9 +41,10 @@ def glyph_ids(data: bytes) -> list[int]:
 
 
 def fonts(data: bytes) -> set[str]:
+    """Every font used, in the pages and in the charts drawn as form XObjects."""
     reader = PdfReader(io.BytesIO(data))
-    return {str(f.get_object()["/BaseFont"]).split("+")[-1] for p in reader.pages
-            for f in p["/Resources"].get("/Font", {}).values()}
+    return {str(f.get_object()["/BaseFont"]).split("+")[-1] for _, resources in _streams(reader)
+            for f in resources.get("/Font", {}).values()}
 
 
 def text(data: bytes) -> str:
@@ -44,6 +57,10 @@ def test_the_blank_box_check_can_fail():
     assert MISSING & set(glyph_ids(bad)), "a character no font has is caught"
     good = HTML(string=f"<p style=\"font-family:'Noto Sans CJK SC'\">{RARE}</p>").write_pdf()
     assert not MISSING & set(glyph_ids(good)) and RARE in text(good)
+    from tenant_app.reports import charts
+    chart = HTML(string=f"<p style=\"font-family:'Noto Sans CJK SC'\">图</p>{charts.hbar([(RARE, 3)])}").write_pdf()
+    assert fonts(chart) == {"Noto-Sans-CJK-SC"}, "the chart's labels use the CJK font too"
+    assert len(glyph_ids(chart)) > len(RARE), "the chart's text is read from its form XObject"
 
 
 @pytest.fixture(scope="module")

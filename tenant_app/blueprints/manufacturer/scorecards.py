@@ -15,7 +15,7 @@ from ...jobs import enqueue, rerun
 from ...jobs.scorecards import plan_renders, render_pdfs, render_state, start_evaluation
 from ...models import (Appeal, Evaluation, EvaluationSchedule, JobRecord, Organisation, Scorecard,
                        ScorecardTemplate)
-from ...policies import authorize, scope
+from ...policies import authorize, can, scope
 from ...reports.pdf import read_checked
 from ...services import scorecards as service
 from ...services.scoring import RULES
@@ -135,7 +135,9 @@ def evaluation(evaluation_id):
     cards = db.session.scalars(stmt.options(selectinload(Scorecard.org))
                                .order_by(Scorecard.rank_network, Scorecard.org_id)).all()
     state = render_state(evaluation)
-    regions = sorted({c.org.province for c in evaluation.scorecards if c.org.province})
+    regions = sorted(db.session.scalars(scope(current_user, select(Organisation.province).distinct().where(
+        Organisation.id.in_(select(Scorecard.org_id).where(Scorecard.evaluation_id == evaluation.id)),
+        Organisation.province != ""), Organisation)))
     return render_template("manufacturer/evaluation.html", evaluation=evaluation, cards=cards, state=state,
                            regions=regions, region=region, form=PeriodForm(period=evaluation.period))
 
@@ -163,7 +165,7 @@ def job_rerun(job_id):
 
 @bp.route("/scorecards/<int:evaluation_id>/ranking.pdf")
 def evaluation_ranking_pdf(evaluation_id):
-    evaluation = authorize(current_user, "view", db.session.get(Evaluation, evaluation_id))
+    evaluation = authorize(current_user, "rank", db.session.get(Evaluation, evaluation_id))
     data = read_checked(evaluation.ranking_pdf_path, evaluation.ranking_pdf_sha256) \
         if evaluation.ranking_pdf_sha256 else None
     if data is None:
@@ -190,7 +192,7 @@ def evaluation_archive(evaluation_id):
         ranking = read_checked(evaluation.ranking_pdf_path, evaluation.ranking_pdf_sha256) \
             if evaluation.ranking_pdf_sha256 and evaluation.ranking_pdf_revision == evaluation.ranking_revision \
             else None
-        if ranking and not (current_user.regions and not current_user.has_role("network_admin")):
+        if ranking and can(current_user, "rank", evaluation):
             archive.writestr(f"{evaluation.period}/ranking.pdf", ranking)
         if missing:
             archive.writestr(f"{evaluation.period}/MISSING.txt", "\n".join(missing))

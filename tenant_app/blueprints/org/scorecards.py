@@ -78,6 +78,10 @@ def scorecard_evidence(card_id, key):
     counted = {"counted": True, "missed": False}.get(which)
     page_no = max(request.args.get("page", 1, type=int) or 1, 1)
     ev = card.evaluation
+    if card.org_id != current_user.org_id:  # the manufacturer looking into a dealer's records
+        audit_log.record("view", network_id=card.network_id, obj=card, user=current_user,
+                         summary=f"scorecard evidence {card.org.code} {ev.period} {key}")
+        db.session.commit()
     rows, total = scoring.evidence(key, card.org_id, ev.starts_on, ev.ends_on, ev.kind, counted=counted,
                                    page=page_no, per_page=50)
     return render_template("org/scorecard_evidence.html", card=card, item=item, rule=scoring.RULES[key],
