@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfReader
 
 from tests.conftest import REDIS_URL
@@ -54,15 +55,19 @@ def test_evaluate_download_appeal_resolve(browser, live_server, jobs):
     maker.get_by_role("button", name="开始考评").click()
     maker.wait_for_url(f"{base}/m/scorecards/*")
     evaluation_url = maker.url
-    seen = set()
+    seen, rendered = set(), ""
     for _ in range(180):  # the page refreshes itself while the jobs run
-        seen.add(maker.locator("[data-test=evaluate-status]").inner_text())
-        rendered = maker.locator("[data-test=rendered]").inner_text()
-        done, total = (int(x) for x in rendered.split("/"))
-        if "已签发" in seen and total and done == total and maker.locator("[data-test=ranking-pdf]").count():
-            break
+        try:
+            seen.add(maker.locator("[data-test=evaluate-status]").inner_text())
+            rendered = maker.locator("[data-test=rendered]").inner_text()
+            done, total = (int(x) for x in rendered.split("/"))
+            if "已签发" in seen and total and done == total and maker.locator("[data-test=ranking-pdf]").count():
+                break
+            refreshing = maker.locator("meta[http-equiv=refresh]").count()
+        except PlaywrightError:  # caught mid-refresh
+            refreshing = 1
         maker.wait_for_timeout(1000)
-        if "http-equiv" not in maker.content():
+        if not refreshing:
             maker.reload()
     else:
         raise AssertionError(f"the evaluation did not finish: {seen} {rendered}")
@@ -96,6 +101,7 @@ def test_evaluate_download_appeal_resolve(browser, live_server, jobs):
 
     for _ in range(60):  # re-issued: the dealer sees the decision and, once rendered, the new PDF
         dealer.reload()
+        dealer.wait_for_load_state()
         if "第 2 次签发" in dealer.content() and dealer.locator("[data-test=pdf]").count():
             break
         dealer.wait_for_timeout(1000)

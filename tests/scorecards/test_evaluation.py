@@ -183,3 +183,19 @@ def test_the_scheduler_evaluates_each_ended_period_once(app, world, in_network):
         assert all(c.pdf_revision == c.revision for c in evaluation.scorecards), "inline: rendered too"
         s.delete(s.scalar(select(EvaluationSchedule)))
         s.commit()
+
+
+def test_the_command_line_evaluates_and_waits_for_the_pdfs(app, world, in_network):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["scorecards", "evaluate", "--network", "demo2", "--period", "2016-Q4"])
+    assert result.exit_code == 0, result.output
+    with in_network(world["networks"]["demo2"]) as s:
+        evaluation = s.scalar(select(Evaluation).where(Evaluation.period == "2016-Q4"))
+        n = len(evaluation.scorecards)
+        assert n and all(c.pdf_revision == c.revision for c in evaluation.scorecards)
+    assert f"{n} scorecards issued and rendered" in result.output and "PDFs" in result.output
+    again = runner.invoke(args=["scorecards", "evaluate", "--network", "demo2", "--period", "2016-q4", "--no-wait"])
+    assert again.exit_code == 0 and "demo2 2016-Q4: job" in again.output
+    bad = runner.invoke(args=["scorecards", "evaluate", "--network", "demo2", "--period", "2016-Q9"])
+    assert bad.exit_code != 0 and "2026-Q3" in bad.output
+    assert runner.invoke(args=["scorecards", "evaluate", "--network", "nope", "--period", "2016"]).exit_code != 0

@@ -57,7 +57,7 @@ def dealer(app, world):
 
         def item(cust, due, status):
             i = CallbackItem(network_id=net, org_id=org.id, plan=plan, customer_id=cust.id, group="g",
-                             method=f"m{due}{status}", due_on=date(*due), status=status)
+                             method=f"phone{due[1]}-{due[2]}", due_on=date(*due), status=status)
             db.session.add(i)
             db.session.flush()
             return i
