@@ -3,6 +3,8 @@ points at one), seeded with the two demo networks; clients logged in as anyone."
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -20,6 +22,8 @@ from tests import pg  # noqa: E402
 ON_PG = pg.admin_url() is not None
 REDIS_URL = os.environ.get("REDIS_URL") or None
 TEST_CUSTOMERS = 400
+# PDFs of this run only: evaluation ids restart with every test database
+REPORTS_DIR = tempfile.mkdtemp(prefix="tenant-test-reports-")
 
 
 def app_config(app_url: str, owner_url: str, **extra) -> dict:
@@ -32,8 +36,15 @@ def app_config(app_url: str, owner_url: str, **extra) -> dict:
         "JOBS_INLINE": True,  # tests/jobs run them on a real RQ worker
         "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
         "RATELIMIT_KEY_PREFIX": "test-" + uuid.uuid4().hex[:8],
+        "REPORTS_DIR": REPORTS_DIR,
         **extra,
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reports_dir():
+    yield
+    shutil.rmtree(REPORTS_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

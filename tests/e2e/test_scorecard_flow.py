@@ -34,7 +34,7 @@ def jobs(live_server, tmp_path):
         return
     app = live_server.app
     env = dict(os.environ, FLASK_APP="wsgi", REDIS_URL=REDIS_URL,
-               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
+               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REPORTS_DIR=app.config["REPORTS_DIR"])
     worker = subprocess.Popen([sys.executable, "-m", "flask", "rq", "worker"], env=env,
                               cwd=Path(__file__).parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     app.config["JOBS_INLINE"] = False

@@ -76,7 +76,7 @@ def test_a_worker_killed_mid_render_loses_nothing(app, world, in_network, redis_
 
     net = world["networks"]["liuqi"]
     env = dict(os.environ, FLASK_APP="wsgi", REDIS_URL=REDIS_URL, JOB_RETRY_INTERVALS="0",
-               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
+               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REPORTS_DIR=app.config["REPORTS_DIR"])
     log = tmp_path / "worker.log"
     worker = subprocess.Popen([sys.executable, "-m", "flask", "rq", "worker", "reports"], env=env,
                               cwd=Path(__file__).parents[2], stdout=log.open("w"), stderr=subprocess.STDOUT)

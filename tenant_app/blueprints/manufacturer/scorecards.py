@@ -146,12 +146,18 @@ def evaluation(evaluation_id):
 def evaluation_render(evaluation_id):
     """Render what is missing (e.g. after a failure the retries did not fix)."""
     evaluation = authorize(current_user, "render", db.session.get(Evaluation, evaluation_id))
+    n = _commit_and_render(evaluation)
+    flash(_("已安排 %(n)s 个生成任务。", n=n) if n else _("没有需要生成的报告。"), "info")
+    return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
+
+
+def _commit_and_render(evaluation) -> int:
+    """Commit what the view changed with the render jobs it calls for, then queue them."""
     parts = plan_renders(evaluation, current_user.id)
     db.session.commit()
     for part in parts:
         enqueue(part, render_pdfs, "reports")
-    flash(_("已安排 %(n)s 个生成任务。", n=len(parts)) if parts else _("没有需要生成的报告。"), "info")
-    return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
+    return len(parts)
 
 
 @bp.route("/jobs/<int:job_id>/rerun", methods=["POST"])
@@ -216,14 +222,11 @@ def scorecard_deduct(card_id):
     if form.validate_on_submit():
         try:
             service.add_deduction(card, float(form.points.data or Decimal(0)), form.reason.data, current_user)
-            parts = plan_renders(card.evaluation, current_user.id)
-            db.session.commit()
+            _commit_and_render(card.evaluation)
         except service.ScorecardError as e:
             db.session.rollback()
             flash(str(e), "danger")
         else:
-            for part in parts:
-                enqueue(part, render_pdfs, "reports")
             flash(_("已扣分，考评表重新签发（第 %(r)s 次）。", r=card.revision), "success")
     else:
         flash_form_errors(form)
@@ -256,14 +259,11 @@ def appeal_resolve(appeal_id):
         try:
             points = float(form.points.data) if form.points.data is not None else None
             service.resolve_appeal(appeal, form.decision.data, form.response.data, points, current_user)
-            parts = plan_renders(appeal.scorecard.evaluation, current_user.id)
-            db.session.commit()
+            _commit_and_render(appeal.scorecard.evaluation)
         except service.ScorecardError as e:
             db.session.rollback()
             flash(str(e), "danger")
         else:
-            for part in parts:
-                enqueue(part, render_pdfs, "reports")
             flash(_("申诉已处理。") + (_("考评表已重新签发。") if appeal.status == "upheld" else ""), "success")
     else:
         flash_form_errors(form)
