@@ -88,3 +88,8 @@ EVIDENCE_RECORDS = {"customer": N_("客户"), "callback_item": N_("计划回访"
 EVALUATION_STATUSES = {"queued": N_("排队中"), "computing": N_("计算中"), "issued": N_("已签发"), "failed": N_("失败")}
 JOB_STATUSES = {"queued": N_("排队中"), "running": N_("运行中"), "done": N_("完成"), "failed": N_("失败")}
 TEMPLATE_STATUSES = {"draft": N_("草稿"), "published": N_("使用中"), "retired": N_("已停用")}
+REPAIR_KINDS = {"maintenance": N_("保养"), "repair": N_("维修"), "accident": N_("事故车"), "warranty": N_("索赔")}
+SERVICE_METHODS = {"phone": N_("电话"), "sms": N_("短信"), "letter": N_("信函")}
+ALERT_STATUSES = {"open": N_("待处理"), "resolved": N_("已处理待确认"), "closed": N_("已关闭")}
+SURVEY_LABELS = {"overall": N_("总体"), "timeliness": N_("及时性"), "quality": N_("维修质量"), "price": N_("价格"),
+                 "attitude": N_("服务态度"), "facility": N_("环境设施")}

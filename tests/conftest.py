@@ -97,14 +97,17 @@ def world(app):
     from tenant_app.extensions import db
     from tenant_app.models import (AfterSaleTask, Announcement, Appeal, Brand, Callback, CallbackCheck, CallbackPlan,
                                    Customer, Evaluation, Expense, JobRecord, Network, Opportunity, Organisation,
-                                   Scorecard, Stakeholder, TrainingSession, User, VerificationSample)
+                                   HotAlert, RepairOrder, Scorecard, ServiceCallback, Stakeholder, TrainingSession, User,
+                                   Vehicle, VerificationSample)
+    from tenant_app.services.deals import with_check_digit
     from tenant_app.tenancy import use_network
 
     facts = {"networks": {}, "people": {}, "orgs": {}, "extra": {},
              # every record a route may name: kind -> [(id, network code, owning org id)]
              "records": {"org": [], "user": [], "customer": [], "stakeholder": [], "plan": [], "opportunity": [],
                          "task": [], "job": [], "brand": [], "sample": [], "check": [], "expense": [],
-                         "announcement": [], "evaluation": [], "card": [], "appeal": [], "session": []}}
+                         "announcement": [], "evaluation": [], "card": [], "appeal": [], "session": [],
+                         "vehicle": [], "repair": [], "service_callback": [], "alert": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -141,6 +144,18 @@ def world(app):
                                    amount=1200, description="答谢会场地"))
             db.session.add(Announcement(network_id=net.id, title=f"{net.code} 冬季促销", effective_from=date(2026, 12, 1),
                                         for_dealer=True, for_service=False))
+            station = db.session.scalars(select(Organisation).where(Organisation.kind == "service")
+                                         .order_by(Organisation.id)).first()
+            vehicle = Vehicle(network_id=net.id, vin=with_check_digit(f"LGAX2A{net.id:03d}0000{net.id:04d}"), model="H7", plate=f"桂B{net.id}0001",
+                              owner_name="测试车主", owner_phone="13900002222", registered_by_org_id=station.id)
+            repair = RepairOrder(network_id=net.id, org_id=station.id, vehicle=vehicle, kind="repair",
+                                 date_in=date(2026, 10, 1), date_out=date(2026, 10, 2), status="closed", work_done="换轮胎")
+            callback = ServiceCallback(network_id=net.id, org_id=station.id, repair=repair, first_due_on=date(2026, 10, 5),
+                                       due_on=date(2026, 10, 5))
+            db.session.add_all([vehicle, repair, callback])
+            db.session.flush()
+            db.session.add(HotAlert(network_id=net.id, org_id=station.id, repair_id=repair.id, callback_id=callback.id,
+                                    reason="测试预警", opened_on=date(2026, 10, 5), deadline=date(2026, 10, 7)))
             card = db.session.scalar(select(Scorecard).where(Scorecard.org_id == dealer.id))
             db.session.add(Appeal(network_id=net.id, scorecard_id=card.id, org_id=dealer.id, item_key="coverage",
                                   reason="测试申诉：漏计回访"))
@@ -150,9 +165,12 @@ def world(app):
             rec["announcement"] += [(i, net.code, None) for i in db.session.scalars(select(Announcement.id))]
             rec["evaluation"] += [(i, net.code, None) for i in db.session.scalars(select(Evaluation.id))]
             rec["session"] += [(i, net.code, None) for i in db.session.scalars(select(TrainingSession.id))]
+            # any station looks any vehicle of its network up: owned by nobody in particular
+            rec["vehicle"] += [(i, net.code, None) for i in db.session.scalars(select(Vehicle.id))]
             for kind, model in (("plan", CallbackPlan), ("opportunity", Opportunity), ("task", AfterSaleTask),
                                 ("job", JobRecord), ("sample", VerificationSample), ("check", CallbackCheck),
-                                ("expense", Expense), ("card", Scorecard), ("appeal", Appeal)):
+                                ("expense", Expense), ("card", Scorecard), ("appeal", Appeal), ("repair", RepairOrder),
+                                ("service_callback", ServiceCallback), ("alert", HotAlert)):
                 rec[kind] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                     select(model.id, model.org_id).order_by(model.id).limit(40))]
             db.session.rollback()

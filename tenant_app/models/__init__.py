@@ -9,12 +9,13 @@ from .expenses import Budget, Expense
 from .jobs import JobRecord
 from .network import ORG_KINDS, Network, Organisation
 from .scorecards import Appeal, Deduction, Evaluation, EvaluationSchedule, Scorecard, ScorecardTemplate
+from .service import SURVEY_ASPECTS, HotAlert, RepairOrder, ServiceCallback, ServiceSettings, Vehicle
 from .targets import Target
 from .training import PREPARATION_ITEMS, PreparationAudit, TrainingInvitation, TrainingSession
 from .users import ROLES, User
 from .verification import CallbackCheck, VerificationSample
 
-__all__ = ["Appeal", "Deduction", "Evaluation", "EvaluationSchedule", "Scorecard", "ScorecardTemplate",
+__all__ = ["SURVEY_ASPECTS", "HotAlert", "RepairOrder", "ServiceCallback", "ServiceSettings", "Vehicle", "Appeal", "Deduction", "Evaluation", "EvaluationSchedule", "Scorecard", "ScorecardTemplate",
            "PREPARATION_ITEMS", "PreparationAudit", "TrainingInvitation", "TrainingSession", "Acknowledgement", "Announcement", "AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",
            "ROLES", "SEGMENTS", "Stakeholder", "User"]

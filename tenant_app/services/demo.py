@@ -9,6 +9,7 @@ from ..tenancy import use_network
 from .accounts import create_user
 from .demo_customers import seed_customers
 from .demo_scorecards import seed_scorecards
+from .demo_service import seed_service
 from .demo_work import seed_work
 from .networks import create_network
 from .orgs import create_org
@@ -90,8 +91,10 @@ def seed(customers: int = 2400):
         n = seed_customers(network.id, customers)
         done = seed_work(network.id)
         db.session.commit()
+        repairs = seed_service(network.id)
+        db.session.commit()
         period = seed_scorecards(network.id)
         yield (f"network {spec['code']} created: {len(spec['orgs']) + 1} organisations, {seq + 1} users, "
-               f"{n} customers, {done} callbacks, scorecards of {period}")
+               f"{n} customers, {done} callbacks, {repairs} repairs, scorecards of {period}")
     yield (f"demo logins (password {DEMO_PASSWORD}), e.g. network liuqi: admin, supervisor, gx-lz-001.gm, "
            "gx-lz-001.sales1, bb-lz-01.mgr, sv-lz-01.mgr; network demo2: admin, sd-jn-001.gm (README: all of them)")

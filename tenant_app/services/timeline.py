@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from .. import vocab
 from ..extensions import db
-from ..models import AfterSaleTask, Callback, CallbackItem, NegotiationRound, Opportunity
+from ..models import (AfterSaleTask, Callback, CallbackItem, HotAlert, NegotiationRound, Opportunity, RepairOrder,
+                      Vehicle)
 
 
 @dataclass
@@ -38,7 +39,28 @@ def timeline(customer) -> list[Event]:
     for task in db.session.scalars(select(AfterSaleTask).where(AfterSaleTask.customer_id == customer.id,
                                                                AfterSaleTask.status == "done")):
         events.append(Event(task.done_on, "task", vocab.TASK_KINDS[task.kind], task.notes))
+    events += _service_events(customer)
     return sorted(events, key=lambda e: e.on, reverse=True)
+
+
+def _service_events(customer) -> list[Event]:
+    """What service stations did for the customer's vehicles: repairs, the survey, hot alerts."""
+    events = []
+    vehicles = select(Vehicle.id).where(Vehicle.customer_id == customer.id)
+    for r in db.session.scalars(select(RepairOrder).where(RepairOrder.vehicle_id.in_(vehicles))):
+        station = r.org.name
+        events.append(Event(r.date_in, "repair", vocab.REPAIR_KINDS[r.kind],
+                            f"{station} · {r.vehicle.vin} · {r.work_done[:60]}"))
+        for cb in r.callbacks:
+            if cb.status == "done":
+                events.append(Event(cb.done_on, "service_callback", vocab.N_("维修回访"),
+                                    f"{station} · {cb.score_overall}/5 {cb.comments[:60]}"))
+    for a in db.session.scalars(select(HotAlert).where(HotAlert.repair_id.in_(
+            select(RepairOrder.id).where(RepairOrder.vehicle_id.in_(vehicles))))):
+        events.append(Event(a.opened_on, "alert", vocab.N_("热点预警"), f"{a.org.name} · {a.reason[:80]}"))
+        if a.closed_on:
+            events.append(Event(a.closed_on, "alert", vocab.N_("预警关闭"), a.resolution[:80]))
+    return events
 
 
 def next_due(customer):

@@ -20,7 +20,8 @@ ID_KINDS = {"org_id": "org", "user_id": "user", "customer_id": "customer", "stak
             "plan_id": "plan", "opportunity_id": "opportunity", "task_id": "task", "job_id": "job",
             "brand_id": "brand", "sample_id": "sample", "check_id": "check",
             "expense_id": "expense", "announcement_id": "announcement", "evaluation_id": "evaluation",
-            "card_id": "card", "appeal_id": "appeal", "session_id": "session"}
+            "card_id": "card", "appeal_id": "appeal", "session_id": "session", "vehicle_id": "vehicle",
+            "repair_id": "repair", "callback_id": "service_callback", "alert_id": "alert"}
 SKIP_ENDPOINTS = {"static", "bootstrap.static", "auth.logout", "auth.login"}
 DENIED = {403, 404, 405}
 

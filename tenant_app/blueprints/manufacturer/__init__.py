@@ -2,4 +2,4 @@ from ..party import party_blueprint
 
 bp = party_blueprint("manufacturer", __name__, with_home=False)
 
-from . import routes, scorecards, training  # noqa: E402,F401
+from . import routes, scorecards, service, training  # noqa: E402,F401

@@ -92,3 +92,10 @@ class ResolveForm(FlaskForm):
     decision = SelectField(_l("处理结果"), choices=[("upheld", _l("采纳")), ("rejected", _l("驳回"))])
     points = DecimalField(_l("采纳后该项得分"), places=2, validators=[Optional()])
     response = TextAreaField(_l("答复"), validators=[DataRequired(_l("请填写答复。")), Length(max=2000)])
+
+
+class ServiceSettingsForm(FlaskForm):
+    callback_days = IntegerField(_l("出厂后第几天回访"), validators=[NumberRange(0, 30, _l("须在 0 到 30 之间。"))])
+    switch_days = IntegerField(_l("连续几天未接通改为短信/信函"), validators=[NumberRange(1, 30, _l("须在 1 到 30 之间。"))])
+    low_score = IntegerField(_l("评分不高于此值生成热点预警（1–5）"), validators=[NumberRange(1, 4, _l("须在 1 到 4 之间。"))])
+    alert_days = IntegerField(_l("热点预警处理期限（天）"), validators=[NumberRange(1, 30, _l("须在 1 到 30 之间。"))])
