@@ -1,12 +1,12 @@
 """Service stations: vehicles by VIN, repairs, callbacks scheduled with time travel, hot
 alerts and their closure rules, who sees what, and the selling dealer's timeline."""
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from tenant_app.models import DealVehicle, HotAlert, Opportunity, RepairOrder, ServiceCallback, Vehicle
+from tenant_app.models import DealVehicle, HotAlert, Opportunity, ServiceCallback
 from tenant_app.services import service_station as station
 from tenant_app.services.deals import with_check_digit
 
@@ -165,7 +165,7 @@ def test_the_network_administrator_sets_the_callback_rules(login_as, world, in_n
                                                    "alert_days": 2}, follow_redirects=True)
     assert "须在 1 到 30 之间" in _text(bad)
     client.post("/m/service-settings", data={"callback_days": 7, "switch_days": 4, "low_score": 3, "alert_days": 1})
-    with in_network(world["networks"]["demo2"]) as s:
+    with in_network(world["networks"]["demo2"]):
         rules = station.settings(world["networks"]["demo2"])
         assert (rules.callback_days, rules.switch_days, rules.low_score, rules.alert_days) == (7, 4, 3, 1)
     assert login_as("supervisor", network="demo2").get("/m/service-settings").status_code == 403
