@@ -93,3 +93,9 @@ SERVICE_METHODS = {"phone": N_("电话"), "sms": N_("短信"), "letter": N_("信
 ALERT_STATUSES = {"open": N_("待处理"), "resolved": N_("已处理待确认"), "closed": N_("已关闭")}
 SURVEY_LABELS = {"overall": N_("总体"), "timeliness": N_("及时性"), "quality": N_("维修质量"), "price": N_("价格"),
                  "attitude": N_("服务态度"), "facility": N_("环境设施")}
+VEHICLE_TYPES = {"tanker": N_("罐式车"), "mixer": N_("搅拌车"), "dump": N_("自卸车"), "refrigerated": N_("冷藏车"),
+                 "van": N_("厢式车"), "sanitation": N_("环卫车"), "crane": N_("随车起重"), "other": N_("其他")}
+PROJECT_STAGES = {"proposal": N_("立项"), "design": N_("设计"), "prototype": N_("样车"), "applied": N_("公告申报"),
+                  "published": N_("公告发布"), "small_batch": N_("小批量"), "series": N_("批量生产"), "stopped": N_("终止")}
+EVENT_KINDS = {"thanks": N_("答谢会"), "promotion": N_("推介会"), "roadshow": N_("巡展"), "test_drive": N_("试乘试驾"),
+               "launch": N_("新品发布会"), "seminar": N_("技术交流会")}

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .extensions import db
-from .models import (ROLES, Announcement, AuditEntry, Brand, CallbackPlan, Customer, Evaluation, Expense, Network,
-                     Organisation, ScorecardTemplate, ServiceSettings, TrainingSession, User)
+from .models import (ROLES, MarketingEvent, Announcement, AuditEntry, Brand, CallbackPlan, Customer, Evaluation, Expense, Network,
+                     Organisation, Project, ScorecardTemplate, ServiceSettings, TrainingSession, User)
 from .policies import can
 from . import vocab
 from .reports import charts
@@ -78,7 +78,7 @@ def init_app(app):
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,
         vocab=vocab, label=vocab.label, AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, Expense=Expense, Announcement=Announcement, current_network=current_network, link_args=link_args,
         svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS,
-        TrainingSession=TrainingSession, Evaluation=Evaluation, ScorecardTemplate=ScorecardTemplate, ServiceSettings=ServiceSettings,
+        TrainingSession=TrainingSession, Evaluation=Evaluation, ScorecardTemplate=ScorecardTemplate, ServiceSettings=ServiceSettings, Project=Project, MarketingEvent=MarketingEvent,
     )
     app.register_error_handler(403, _error(403, _l("无权访问"), _l("您没有执行此操作的权限。")))
     app.register_error_handler(404, _error(404, _l("未找到"), _l("页面或记录不存在，或您无权查看。")))

@@ -97,7 +97,7 @@ def world(app):
     from tenant_app.extensions import db
     from tenant_app.models import (AfterSaleTask, Announcement, Appeal, Brand, Callback, CallbackCheck, CallbackPlan,
                                    Customer, Evaluation, Expense, JobRecord, Network, Opportunity, Organisation,
-                                   HotAlert, RepairOrder, Scorecard, ServiceCallback, Stakeholder, TrainingSession, User,
+                                   HotAlert, MarketingEvent, Project, ProjectDocument, RepairOrder, Scorecard, ServiceCallback, Stakeholder, TrainingSession, User,
                                    Vehicle, VerificationSample)
     from tenant_app.services.deals import with_check_digit
     from tenant_app.tenancy import use_network
@@ -107,7 +107,8 @@ def world(app):
              "records": {"org": [], "user": [], "customer": [], "stakeholder": [], "plan": [], "opportunity": [],
                          "task": [], "job": [], "brand": [], "sample": [], "check": [], "expense": [],
                          "announcement": [], "evaluation": [], "card": [], "appeal": [], "session": [],
-                         "vehicle": [], "repair": [], "service_callback": [], "alert": []}}
+                         "vehicle": [], "repair": [], "service_callback": [], "alert": [], "project": [],
+                         "document": [], "event": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -156,6 +157,14 @@ def world(app):
             db.session.flush()
             db.session.add(HotAlert(network_id=net.id, org_id=station.id, repair_id=repair.id, callback_id=callback.id,
                                     reason="测试预警", opened_on=date(2026, 10, 5), deadline=date(2026, 10, 7)))
+            builder = db.session.scalars(select(Organisation).where(Organisation.kind == "bodybuilder")
+                                         .order_by(Organisation.id)).first()
+            project = Project(network_id=net.id, org_id=builder.id, title=f"{net.code} 混凝土搅拌车", vehicle_type="mixer")
+            project.documents = [ProjectDocument(network_id=net.id, org_id=builder.id, name="方案.pdf", path="/nonexistent",
+                                                 sha256="0" * 64)]
+            db.session.add(project)
+            db.session.add(MarketingEvent(network_id=net.id, org_id=dealer.id, kind="thanks", title=f"{net.code} 答谢会",
+                                          held_on=date(2026, 10, 1)))
             card = db.session.scalar(select(Scorecard).where(Scorecard.org_id == dealer.id))
             db.session.add(Appeal(network_id=net.id, scorecard_id=card.id, org_id=dealer.id, item_key="coverage",
                                   reason="测试申诉：漏计回访"))
@@ -167,10 +176,14 @@ def world(app):
             rec["session"] += [(i, net.code, None) for i in db.session.scalars(select(TrainingSession.id))]
             # any station looks any vehicle of its network up: owned by nobody in particular
             rec["vehicle"] += [(i, net.code, None) for i in db.session.scalars(select(Vehicle.id))]
+            # a product of the catalogue is the whole network's to browse; a project on its way, its builder's
+            rec["project"] += [(p.id, net.code, None if p.in_catalogue else p.org_id)
+                               for p in db.session.scalars(select(Project))]
             for kind, model in (("plan", CallbackPlan), ("opportunity", Opportunity), ("task", AfterSaleTask),
                                 ("job", JobRecord), ("sample", VerificationSample), ("check", CallbackCheck),
                                 ("expense", Expense), ("card", Scorecard), ("appeal", Appeal), ("repair", RepairOrder),
-                                ("service_callback", ServiceCallback), ("alert", HotAlert)):
+                                ("service_callback", ServiceCallback), ("alert", HotAlert),
+                                ("document", ProjectDocument), ("event", MarketingEvent)):
                 rec[kind] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                     select(model.id, model.org_id).order_by(model.id).limit(40))]
             db.session.rollback()

@@ -5,9 +5,11 @@ from .brands import Brand
 from .callbacks import Callback, CallbackItem, CallbackPlan, CallbackStrategy
 from .customers import CLASSES, SEGMENTS, Customer, FleetEntry, Stakeholder
 from .deals import AfterSaleTask, DealVehicle, NegotiationRound, Opportunity
+from .events import EventGuest, MarketingEvent
 from .expenses import Budget, Expense
 from .jobs import JobRecord
 from .network import ORG_KINDS, Network, Organisation
+from .projects import CATALOGUE_STAGES, PROJECT_STAGES, Project, ProjectDocument, ProjectMessage, ProjectStage
 from .scorecards import Appeal, Deduction, Evaluation, EvaluationSchedule, Scorecard, ScorecardTemplate
 from .service import SURVEY_ASPECTS, HotAlert, RepairOrder, ServiceCallback, ServiceSettings, Vehicle
 from .targets import Target
@@ -15,7 +17,8 @@ from .training import PREPARATION_ITEMS, PreparationAudit, TrainingInvitation, T
 from .users import ROLES, User
 from .verification import CallbackCheck, VerificationSample
 
-__all__ = ["SURVEY_ASPECTS", "HotAlert", "RepairOrder", "ServiceCallback", "ServiceSettings", "Vehicle", "Appeal", "Deduction", "Evaluation", "EvaluationSchedule", "Scorecard", "ScorecardTemplate",
+__all__ = ["EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
+           "SURVEY_ASPECTS", "HotAlert", "RepairOrder", "ServiceCallback", "ServiceSettings", "Vehicle", "Appeal", "Deduction", "Evaluation", "EvaluationSchedule", "Scorecard", "ScorecardTemplate",
            "PREPARATION_ITEMS", "PreparationAudit", "TrainingInvitation", "TrainingSession", "Acknowledgement", "Announcement", "AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",
            "ROLES", "SEGMENTS", "Stakeholder", "User"]

@@ -24,10 +24,14 @@ class Announcement(NetworkOwned, Audited, db.Model):
     for_dealer: Mapped[bool] = mapped_column(default=True)
     for_bodybuilder: Mapped[bool] = mapped_column(default=False)
     for_service: Mapped[bool] = mapped_column(default=False)
+    # a joint promotion of special vehicles, issued with this body-builder
+    builder_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), default=None)
     document_name: Mapped[str] = mapped_column(String(120), default="")
     document_path: Mapped[str] = mapped_column(String(300), default="")
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    builder = relationship("Organisation", foreign_keys=[builder_org_id])
 
     def addressed_to(self, kind: str) -> bool:
         return bool(getattr(self, f"for_{kind}", False))

@@ -21,6 +21,9 @@ class Opportunity(NetworkOwned, Audited, Timestamps, db.Model):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     callback_id: Mapped[int | None] = mapped_column(ForeignKey("callbacks.id", ondelete="SET NULL"), default=None)
+    # a special vehicle of the network's catalogue (a body-builder's project with its 公告)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), default=None)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("marketing_events.id", ondelete="SET NULL"), default=None)
     model: Mapped[str] = mapped_column(String(60), default="")
     quantity: Mapped[int] = mapped_column(default=1)
     payment: Mapped[str] = mapped_column(String(12), default="")
@@ -38,6 +41,7 @@ class Opportunity(NetworkOwned, Audited, Timestamps, db.Model):
 
     customer = relationship("Customer")
     owner = relationship("User", foreign_keys=[owner_id])
+    product = relationship("Project")
     rounds: Mapped[list["NegotiationRound"]] = relationship(back_populates="opportunity",
                                                             cascade="all, delete-orphan",
                                                             order_by="NegotiationRound.held_on")

@@ -32,6 +32,7 @@ class Expense(NetworkOwned, Audited, Timestamps, db.Model):
     amount: Mapped[float] = mapped_column(Numeric(14, 2))
     description: Mapped[str] = mapped_column(String(200))
     payee: Mapped[str] = mapped_column(String(60), default="")  # the informant paid, the venue, the printer ...
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("marketing_events.id", ondelete="SET NULL"), default=None)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     status: Mapped[str] = mapped_column(String(10), default="submitted")  # submitted | approved | rejected
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)

@@ -2,7 +2,7 @@
 All of it belongs to one dealer (or body-builder): its staff see it, the keepers of
 the ledger manage it, and a person acts on what is assigned to them."""
 from ..models import (AfterSaleTask, Callback, CallbackItem, CallbackPlan, CallbackStrategy, Expense, JobRecord,
-                      Opportunity)
+                      MarketingEvent, Opportunity)
 from .base import Policy, is_network_admin
 from .customers import LEDGER_KEEPERS, _own_ledger
 
@@ -113,3 +113,19 @@ class ExpensePolicy(_OrgWork):
         return _same_org(user, expense) and user.has_role("general_manager", "manager")
 
     can_budget = can_approve
+
+    def can_link_event(self, user, expense):
+        return expense.status != "rejected" and (self.can_approve(user, expense) or
+                                                 (_same_org(user, expense) and expense.submitted_by_id == user.id))
+
+
+class MarketingEventPolicy(_OrgWork):
+    """The organiser's staff see its events; the keepers of the ledger organise them."""
+
+    model = MarketingEvent
+
+    def can_create(self, user, _):
+        return _own_ledger(user) and user.has_role(*LEDGER_KEEPERS)
+
+    def can_edit(self, user, event):
+        return _same_org(user, event) and user.has_role(*LEDGER_KEEPERS)

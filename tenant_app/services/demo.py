@@ -8,8 +8,9 @@ from ..models import Network
 from ..tenancy import use_network
 from .accounts import create_user
 from .demo_customers import seed_customers
+from .demo_projects import seed_projects
 from .demo_scorecards import seed_scorecards
-from .demo_service import seed_service
+from .demo_service import seed_events, seed_service
 from .demo_work import seed_work
 from .networks import create_network
 from .orgs import create_org
@@ -92,6 +93,8 @@ def seed(customers: int = 2400):
         done = seed_work(network.id)
         db.session.commit()
         repairs = seed_service(network.id)
+        seed_projects(network.id)
+        seed_events(network.id)
         db.session.commit()
         period = seed_scorecards(network.id)
         yield (f"network {spec['code']} created: {len(spec['orgs']) + 1} organisations, {seq + 1} users, "

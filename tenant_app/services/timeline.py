@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import vocab
 from ..extensions import db
-from ..models import (AfterSaleTask, Callback, CallbackItem, HotAlert, NegotiationRound, Opportunity, RepairOrder,
+from ..models import (AfterSaleTask, Callback, CallbackItem, EventGuest, HotAlert, MarketingEvent, NegotiationRound, Opportunity, RepairOrder,
                       Vehicle)
 
 
@@ -40,6 +41,10 @@ def timeline(customer) -> list[Event]:
                                                                AfterSaleTask.status == "done")):
         events.append(Event(task.done_on, "task", vocab.TASK_KINDS[task.kind], task.notes))
     events += _service_events(customer)
+    for guest, ev in db.session.execute(select(EventGuest, MarketingEvent).join(MarketingEvent)
+                                        .where(EventGuest.customer_id == customer.id)):
+        came = {True: vocab.N_("出席"), False: vocab.N_("未出席")}.get(guest.attended, vocab.N_("受邀"))
+        events.append(Event(ev.held_on, "event", vocab.EVENT_KINDS[ev.kind], f"{ev.title} · {gettext(came)}"))
     return sorted(events, key=lambda e: e.on, reverse=True)
 
 

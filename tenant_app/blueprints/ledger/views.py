@@ -134,7 +134,8 @@ def merge(customer_id):
 
 
 def register(bp):
-    from . import excel_views, work_views
+    from . import event_views, excel_views, work_views
+    event_views.register(bp)
     excel_views.register(bp)
     work_views.register(bp)
     bp.add_url_rule("/customers", "customers", ledger)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from ... import vocab
 from ...extensions import db
-from ...models import AfterSaleTask, Callback, CallbackItem, CallbackPlan, CallbackStrategy, Customer, Opportunity, User
+from ...models import (AfterSaleTask, Callback, CallbackItem, CallbackPlan, CallbackStrategy, Customer, MarketingEvent,
+                       Opportunity, User)
 from ...policies import authorize, can, scope
 from ...services import callbacks as cbs
 from ...services import deals
@@ -194,10 +195,34 @@ def opportunities():
     return render_template("work/opportunities.html", page=page, stage=stage, staff=_staff())
 
 
+def _catalogue():
+    from ...models import CATALOGUE_STAGES, Project
+    return db.session.scalars(select(Project).where(Project.stage.in_(CATALOGUE_STAGES))
+                              .options(selectinload(Project.org)).order_by(Project.title)).all()
+
+
 def opportunity(opportunity_id):
     opp = authorize(current_user, "view", db.session.get(Opportunity, opportunity_id))
     return render_template("work/opportunity.html", opp=opp, round_form=RoundForm(), win_form=WinForm(),
-                           give_up_form=GiveUpForm(), decide_form=DecideForm(), today=date.today())
+                           give_up_form=GiveUpForm(), decide_form=DecideForm(), today=date.today(),
+                           products=_catalogue(), events_by_id={e.id: e for e in db.session.scalars(
+                               scope(current_user, select(MarketingEvent), MarketingEvent)
+                               .order_by(MarketingEvent.held_on.desc()).limit(100))})
+
+
+def attach_product(opportunity_id):
+    """A special vehicle of the catalogue for this opportunity (or none)."""
+    opp = authorize(current_user, "edit", db.session.get(Opportunity, opportunity_id))
+    chosen = request.form.get("product_id", type=int)
+    if chosen and chosen not in {p.id for p in _catalogue()}:
+        flash(_("请从专用车目录中选择。"), "danger")
+    elif not opp.is_open:
+        flash(_("该商机已结束。"), "danger")
+    else:
+        opp.product_id = chosen or None
+        db.session.commit()
+        flash(_("已保存。"), "success")
+    return redirect(url_for(".opportunity", opportunity_id=opp.id))
 
 
 def _opportunity_action(opportunity_id, action, form_cls, act):
@@ -451,5 +476,7 @@ def register(bp):
     bp.add_url_rule("/opportunities/<int:opportunity_id>/win", "opportunity_win", win, methods=["POST"])
     bp.add_url_rule("/opportunities/<int:opportunity_id>/give-up", "opportunity_give_up", give_up, methods=["POST"])
     bp.add_url_rule("/opportunities/<int:opportunity_id>/decide", "opportunity_decide", decide, methods=["POST"])
+    bp.add_url_rule("/opportunities/<int:opportunity_id>/product", "opportunity_product", attach_product,
+                    methods=["POST"])
     bp.add_url_rule("/tasks", "tasks", tasks)
     bp.add_url_rule("/tasks/<int:task_id>/done", "task_done", task_done, methods=["POST"])

@@ -53,6 +53,7 @@ class AnnouncementForm(FlaskForm):
     parties = SelectMultipleField(_l("发布对象"), choices=[("dealer", _l("经销商")), ("bodybuilder", _l("改装厂")),
                                                           ("service", _l("服务商"))])
     document = FileField(_l("附件（PDF、Word、Excel 或图片，10 MB 以内）"))
+    builder_org_id = SelectField(_l("联合发布的改装厂（专用车联合促销）"), coerce=int, default=0, validate_choice=False)
 
 
 class TrainingForm(FlaskForm):

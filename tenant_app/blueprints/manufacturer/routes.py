@@ -478,13 +478,19 @@ def announcements():
 
     authorize(current_user, "create" if request.method == "POST" else "list", Announcement)
     form = AnnouncementForm()
+    builders = db.session.scalars(select(Organisation).where(Organisation.kind == "bodybuilder")
+                                  .order_by(Organisation.code)).all()
+    form.builder_org_id.choices = [(0, _("无"))] + [(o.id, f"{o.code} {o.name}") for o in builders]
     if form.validate_on_submit():
         try:
+            if form.builder_org_id.data and form.builder_org_id.data not in {o.id for o in builders}:
+                raise AnnouncementError(_("请选择改装厂。"))
             ann = publish(current_user.network_id, current_user, kind=form.kind.data, title=form.title.data,
                           body=form.body.data or "", effective_from=form.effective_from.data,
                           effective_to=form.effective_to.data, parties=form.parties.data or [],
                           upload=form.document.data,
                           store=os.path.join(current_app.instance_path, "documents", str(current_user.network_id)))
+            ann.builder_org_id = form.builder_org_id.data or None
             db.session.commit()
         except AnnouncementError as e:
             db.session.rollback()

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("org", __name__, template_folder="templates")
 
-from . import routes, scorecards  # noqa: E402,F401
+from . import catalogue, routes, scorecards  # noqa: E402,F401
