@@ -99,3 +99,6 @@ PROJECT_STAGES = {"proposal": N_("立项"), "design": N_("设计"), "prototype":
                   "published": N_("公告发布"), "small_batch": N_("小批量"), "series": N_("批量生产"), "stopped": N_("终止")}
 EVENT_KINDS = {"thanks": N_("答谢会"), "promotion": N_("推介会"), "roadshow": N_("巡展"), "test_drive": N_("试乘试驾"),
                "launch": N_("新品发布会"), "seminar": N_("技术交流会")}
+SCORE_RULES.update({"service_callback_completion": N_("维修回访完成率"), "service_callback_timeliness": N_("维修回访及时率"),
+                    "service_satisfaction": N_("客户满意率"), "complaints_closed_in_time": N_("投诉按期关闭率")})
+EVIDENCE_RECORDS.update({"service_callback": N_("维修回访"), "alert": N_("热点预警")})

@@ -4,7 +4,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Deduction, Scorecard
+from ..models import Deduction, Organisation, Scorecard
 from ..services import scorecards as service
 from ..services.scoring import RULES
 
@@ -17,5 +17,6 @@ def card_context(card: Scorecard) -> dict:
     return {"card": card, "evaluation": card.evaluation, "template": card.template, "deductions": deductions,
             "appeal_until": until, "appeal_open": date.today() <= until, "rules": RULES,
             "pdf_ready": card.pdf_revision == card.revision and bool(card.pdf_sha256),
-            "network_size": db.session.scalar(select(db.func.count(Scorecard.id)).where(
-                Scorecard.evaluation_id == card.evaluation_id))}
+            "network_size": db.session.scalar(select(db.func.count(Scorecard.id)).join(
+                Organisation, Organisation.id == Scorecard.org_id).where(
+                Scorecard.evaluation_id == card.evaluation_id, Organisation.kind == card.org.kind))}

@@ -154,7 +154,8 @@ def _context(evaluation: Evaluation) -> dict:
 
 def scorecard_html(card: Scorecard) -> str:
     evaluation = card.evaluation
-    same_region = [c for c in evaluation.scorecards if (c.org.province or "") == (card.org.province or "")]
+    peers = [c for c in evaluation.scorecards if c.org.kind == card.org.kind]  # ranked among the same party
+    same_region = [c for c in peers if (c.org.province or "") == (card.org.province or "")]
     deductions = db.session.scalars(select(Deduction).where(Deduction.evaluation_id == evaluation.id,
                                                             Deduction.org_id == card.org_id)
                                     .order_by(Deduction.id)).all()
@@ -163,7 +164,7 @@ def scorecard_html(card: Scorecard) -> str:
             for i in card.items if i["applicable"] or i.get("adjusted") is not None]
     return pdf.html("scorecard.html", card=card, org=card.org, template=card.template, deductions=deductions,
                     appeals=[a for a in card.appeals if a.status != "open"], item_bars=bars,
-                    network_size=len(evaluation.scorecards), region_size=len(same_region),
+                    network_size=len(peers), region_size=len(same_region),
                     appeal_until=service.appeal_open_until(card).isoformat(), **_context(evaluation))
 
 
@@ -177,7 +178,7 @@ def render_scorecard(card: Scorecard) -> None:
 
 
 def ranking_html(evaluation: Evaluation) -> str:
-    cards = sorted(evaluation.scorecards, key=lambda c: (c.rank_network, c.org.code))
+    cards = sorted(evaluation.scorecards, key=lambda c: (c.org.kind != "dealer", c.rank_network, c.org.code))
     grades = Counter(c.grade for c in cards)
     regions = defaultdict(list)
     for c in cards:

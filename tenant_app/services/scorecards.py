@@ -27,9 +27,14 @@ DEFAULT_ITEMS = [  # weights add up to 100; cap above the weight rewards over-ac
     {"key": "verification", "weight": 5, "full_at": 1.0, "cap": 5},
     {"key": "preparation", "weight": 3, "full_at": 1.0, "cap": 3},
     {"key": "training", "weight": 2, "full_at": 0.8, "cap": 2},
+    # service stations: their own items, adding up to 100 among themselves
+    {"key": "service_callback_completion", "weight": 30, "full_at": 1.0, "cap": 30},
+    {"key": "service_callback_timeliness", "weight": 20, "full_at": 0.9, "cap": 20},
+    {"key": "service_satisfaction", "weight": 30, "full_at": 0.9, "cap": 30},
+    {"key": "complaints_closed_in_time", "weight": 20, "full_at": 1.0, "cap": 20},
 ]
 DEFAULT_BANDS = [[90, "A"], [80, "B"], [70, "C"], [60, "D"], [0, "E"]]
-SCORED_KINDS = ("dealer",)
+SCORED_KINDS = ("dealer", "service")
 
 
 class ScorecardError(ValueError):
@@ -106,8 +111,10 @@ def check_template(items: list[dict], bands: list) -> None:
     for i in items:
         if not (0 < i["weight"] <= 100 and 0 < i["full_at"] <= 1 and i["weight"] <= i["cap"] <= 2 * i["weight"]):
             raise ScorecardError(_l("权重须在 0–100 之间，满分达成率在 0–1 之间，上限不低于权重且不超过权重的两倍。"))
-    if abs(sum(i["weight"] for i in items) - 100) > 0.01:
-        raise ScorecardError(_l("各项权重之和须为 100（现为 %(sum)s）。", sum=round(sum(i["weight"] for i in items), 2)))
+    for kind in {scoring.RULES[k].kind for k in keys}:  # each party's items add up to 100 on their own
+        total = sum(i["weight"] for i in items if scoring.RULES[i["key"]].kind == kind)
+        if abs(total - 100) > 0.01:
+            raise ScorecardError(_l("各项权重之和须为 100（现为 %(sum)s）。", sum=round(total, 2)))
     minima = [b[0] for b in bands]
     if not bands or minima != sorted(minima, reverse=True) or minima[-1] != 0 or len(set(minima)) != len(minima):
         raise ScorecardError(_l("等级分数线须从高到低排列且互不相同，最后一档为 0。"))
@@ -158,10 +165,11 @@ def compute(evaluation: Evaluation, progress=None) -> int:
     """Every dealer's scorecard for the evaluation's period, ranks and trend. Idempotent: a
     scorecard is updated in place, and its revision rises only when what it says changes."""
     tpl = evaluation.template
-    orgs = scored_orgs()
-    ids = [o.id for o in orgs]
+    kinds = {scoring.RULES[i["key"]].kind for i in tpl.items}
+    orgs = [o for o in scored_orgs() if o.kind in kinds]  # a party without items in the template is not scored
     per_rule = {}
     for n, item in enumerate(tpl.items, 1):
+        ids = [o.id for o in orgs if o.kind == scoring.RULES[item["key"]].kind]
         per_rule[item["key"]] = scoring.counts(item["key"], ids, evaluation.starts_on, evaluation.ends_on,
                                                evaluation.kind)
         if progress:
@@ -170,7 +178,8 @@ def compute(evaluation: Evaluation, progress=None) -> int:
         Scorecard.evaluation_id == evaluation.id))}
     before = {org_id: c.revision for org_id, c in existing.items()}
     for org in orgs:
-        items = [score_item(i, *per_rule[i["key"]].get(org.id, (0, 0))) for i in tpl.items]
+        items = [score_item(i, *per_rule[i["key"]].get(org.id, (0, 0))) for i in tpl.items
+                 if scoring.RULES[i["key"]].kind == org.kind]
         card = existing.get(org.id)
         if card is None:
             card = Scorecard(network_id=evaluation.network_id, evaluation=evaluation, org_id=org.id, org=org,
@@ -210,12 +219,13 @@ def _competition_ranks(cards: list[Scorecard]) -> dict[int, int]:
 def _rank(evaluation: Evaluation, cards: list[Scorecard], orgs: list[Organisation], before: dict) -> None:
     """Ranks in the network and the region, and the trend; a scorecard whose rank moved is
     re-issued, and the ranking report is due again when any scorecard changed."""
-    province = {o.id: o.province or "" for o in orgs}
-    network = _competition_ranks(cards)
-    regions: dict[str, list] = {}
+    # dealers rank among dealers, stations among stations
+    network, region, groups, regions = {}, {}, {}, {}
     for c in cards:
-        regions.setdefault(province.get(c.org_id, c.org.province or ""), []).append(c)
-    region = {}
+        groups.setdefault(c.org.kind, []).append(c)
+        regions.setdefault((c.org.kind, c.org.province or ""), []).append(c)
+    for members in groups.values():
+        network.update(_competition_ranks(members))
     for members in regions.values():
         region.update(_competition_ranks(members))
     history = _history(evaluation, [c.org_id for c in cards])

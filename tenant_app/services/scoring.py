@@ -16,9 +16,9 @@ from typing import Callable
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from ..extensions import db
-from ..models import (AfterSaleTask, Brand, Callback, CallbackCheck, CallbackItem, Customer, FleetEntry,
-                      NegotiationRound, Opportunity, PREPARATION_ITEMS, PreparationAudit, TrainingInvitation,
-                      TrainingSession)
+from ..models import (AfterSaleTask, Brand, Callback, CallbackCheck, CallbackItem, Customer, FleetEntry, HotAlert,
+                      NegotiationRound, Opportunity, PREPARATION_ITEMS, PreparationAudit, RepairOrder,
+                      ServiceCallback, TrainingInvitation, TrainingSession, Vehicle)
 from . import targets as target_service
 from .verification import STATUSES as CHECKED
 
@@ -102,6 +102,40 @@ def verification(start, end):
             .join(Callback, Callback.id == CallbackCheck.callback_id))
 
 
+# --- service stations' rules -----------------------------------------------------------------
+def _station_rows(model, counted, on, *where):
+    """As _rows, the customer found through the repaired vehicle (none for a vehicle sold elsewhere)."""
+    repair = model.repair_id == RepairOrder.id
+    return (select(model.id.label("id"), model.org_id.label("org_id"), Vehicle.customer_id.label("customer_id"),
+                   on.label("on"), case((counted, 1), else_=0).label("counted"))
+            .join(RepairOrder, repair).join(Vehicle, Vehicle.id == RepairOrder.vehicle_id).where(*where))
+
+
+def service_callback_completion(start, end):
+    return _station_rows(ServiceCallback, ServiceCallback.status == "done", ServiceCallback.first_due_on,
+                         ServiceCallback.purpose == "after_repair", ServiceCallback.first_due_on.between(start, end))
+
+
+def service_callback_timeliness(start, end):
+    """Reached on the day the callback fell due (or before)."""
+    return _station_rows(ServiceCallback, ServiceCallback.done_on <= ServiceCallback.first_due_on,
+                         ServiceCallback.done_on, ServiceCallback.purpose == "after_repair",
+                         ServiceCallback.status == "done", ServiceCallback.done_on.between(start, end))
+
+
+def service_satisfaction(start, end):
+    """Surveys whose overall score is 4 or 5."""
+    return _station_rows(ServiceCallback, ServiceCallback.score_overall >= 4, ServiceCallback.done_on,
+                         ServiceCallback.purpose == "after_repair", ServiceCallback.status == "done",
+                         ServiceCallback.done_on.between(start, end))
+
+
+def complaints_closed_in_time(start, end):
+    """Hot alerts opened in the period, resolved by their deadline and confirmed closed."""
+    return _station_rows(HotAlert, and_(HotAlert.status == "closed", HotAlert.resolved_on <= HotAlert.deadline),
+                         HotAlert.opened_on, HotAlert.opened_on.between(start, end))
+
+
 # --- rules counted in Python -------------------------------------------------------------
 def target_counts(org_ids, start, end, kind):
     """Sum over the period's targets of min(actual, target) / sum of targets."""
@@ -171,6 +205,7 @@ class Rule:
     evidence: Callable | None = None  # and (org_id, start, end, kind) -> [dict]
     record: str = ""                  # what a row is, for the evidence page
     manual: bool = False              # scored by hand (audits, training scores)
+    kind: str = "dealer"              # the party it scores
 
 
 RULES = {r.key: r for r in (
@@ -186,6 +221,10 @@ RULES = {r.key: r for r in (
     Rule("verification", rows=verification, record="check"),
     Rule("preparation", counts=preparation_counts, evidence=preparation_evidence, record="audit", manual=True),
     Rule("training", counts=training_counts, evidence=training_evidence, record="invitation", manual=True),
+    Rule("service_callback_completion", rows=service_callback_completion, record="service_callback", kind="service"),
+    Rule("service_callback_timeliness", rows=service_callback_timeliness, record="service_callback", kind="service"),
+    Rule("service_satisfaction", rows=service_satisfaction, record="service_callback", kind="service"),
+    Rule("complaints_closed_in_time", rows=complaints_closed_in_time, record="alert", kind="service"),
 )}
 
 

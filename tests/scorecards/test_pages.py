@@ -54,12 +54,13 @@ def test_the_evaluation_page_shows_progress_ranking_and_downloads(evaluated, log
     assert client.get(f"/m/scorecards/{evaluated}/ranking.pdf").data.startswith(b"%PDF")
 
 
-def test_a_regional_supervisor_sees_and_packs_only_its_regions(evaluated, login_as):
+def test_a_regional_supervisor_sees_and_packs_only_its_regions(evaluated, login_as, world):
     client = login_as("supervisor")  # 广西 only
     page = _text(client.get(f"/m/scorecards/{evaluated}"))
     assert "柳州盛通" in page and "广州粤龙" not in page
     names = zipfile.ZipFile(io.BytesIO(client.get(f"/m/scorecards/{evaluated}/archive.zip").data)).namelist()
-    assert names and all(n.split("/")[1].startswith("GX-") for n in names)
+    elsewhere = {code for (net, code), o in world["orgs"].items() if net == "liuqi" and o["province"] != "广西"}
+    assert names and not [n for n in names for code in elsewhere if f"/{code}-" in n], names
     assert client.get(f"/m/scorecards/{evaluated}/ranking.pdf").status_code == 403, "the whole network's ranking"
     assert "广东" not in page, "not even the other regions' names"
     assert client.post("/m/scorecards", data={"period": "2019-Q3"}).status_code == 403

@@ -129,7 +129,7 @@ def test_a_scorecard_pdf_reads_back_complete(app, world, rare_dealer):
 def test_the_ranking_pdf_lists_every_dealer(app, world, rare_dealer):
     _, _, ranking, names, _ = _render(app, world, rare_dealer)
     body = text(ranking)
-    assert "经销商考评排名2020-Q4" in body and "等级分布" in body
+    assert "考评排名2020-Q4" in body and "等级分布" in body and "服务商" in body
     assert all(name.replace(" ", "") in body for name in names)
     assert not MISSING & set(glyph_ids(ranking))
 

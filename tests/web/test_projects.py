@@ -70,7 +70,14 @@ def test_documents_are_versioned_and_the_discussion_is_shared_with_the_manufactu
     assert "底盘轴距请改为 4600+1350" in html and 'value="张工"' in html and 'value="2026-12-20"' in html
     assert "第 2 版" in html
     other = login_as("bb-ly-01.mgr", network="demo2")
-    assert other.get(f"/b/projects/{pid}").status_code == 404
+    assert other.get(f"/b/projects/{pid}").status_code == 404, "another network's builder"
+    neighbour = login_as("bb-sz-02.mgr")
+    assert neighbour.get(f"/b/projects/{pid}").status_code == 404, "another builder of the network"
+    assert neighbour.get(f"/b/projects/{pid}/documents/{second}").status_code == 404
+    assert "冷藏车（版本测试）" not in _text(neighbour.get("/b/projects"))
+    assert login_as("gx-lz-001.gm").get(f"/b/projects/{pid}").status_code == 403, "a dealer"
+    supervisor = login_as("supervisor")  # 广西: this builder is in 广西
+    assert "冷藏车（版本测试）" in _text(supervisor.get("/m/projects"))
     assert login_as("gx-lz-001.gm").get(f"/org/catalogue/{pid}").status_code == 404, "not in the catalogue"
 
 

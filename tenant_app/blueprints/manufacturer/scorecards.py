@@ -132,8 +132,8 @@ def evaluation(evaluation_id):
     region = request.args.get("region", "")
     if region:
         stmt = stmt.where(Scorecard.org_id.in_(select(Organisation.id).where(Organisation.province == region)))
-    cards = db.session.scalars(stmt.options(selectinload(Scorecard.org))
-                               .order_by(Scorecard.rank_network, Scorecard.org_id)).all()
+    cards = sorted(db.session.scalars(stmt.options(selectinload(Scorecard.org))).all(),
+                   key=lambda c: (c.org.kind != "dealer", c.rank_network, c.org_id))  # dealers, then stations
     state = render_state(evaluation)
     regions = sorted(db.session.scalars(scope(current_user, select(Organisation.province).distinct().where(
         Organisation.id.in_(select(Scorecard.org_id).where(Scorecard.evaluation_id == evaluation.id)),
