@@ -137,7 +137,8 @@ def reached(callback: ServiceCallback, today: date, rules: ServiceSettings, *, s
         return alert
     if not unhappy:
         return None
-    reason = "；".join(([str(_l("客户投诉"))] if complaint else []) + [f"{k}={scores[k]}" for k in low])
+    reason = "；".join(([str(_l("客户投诉"))] if complaint else []) +
+                      [f"{vocab.SURVEY_LABELS[k]} {scores[k]} 分" for k in low])
     alert = HotAlert(network_id=callback.network_id, org_id=callback.org_id, repair_id=callback.repair_id,
                      callback_id=callback.id, reason=reason + (f"：{callback.comments}" if callback.comments else ""),
                      opened_on=today, deadline=today + timedelta(days=rules.alert_days))

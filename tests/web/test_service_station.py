@@ -66,7 +66,7 @@ def test_a_low_score_opens_an_alert_that_closes_only_on_a_satisfied_confirmation
         alert = station.reached(cb, date(2026, 9, 5), RULES, scores={**GOOD, "timeliness": 2}, complaint=False,
                                 comments="等了三天才修好")
         s.flush()
-        assert alert.status == "open" and alert.deadline == date(2026, 9, 7) and "timeliness=2" in alert.reason
+        assert alert.status == "open" and alert.deadline == date(2026, 9, 7) and "及时性 2 分" in alert.reason
         assert not alert.overdue(date(2026, 9, 7)) and alert.overdue(date(2026, 9, 8)), "escalates after the deadline"
         with pytest.raises(station.ServiceError):
             station.resolve(alert, "好", date(2026, 9, 6))
