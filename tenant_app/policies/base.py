@@ -81,6 +81,19 @@ def is_org_head(user) -> bool:
     return user.has_role("general_manager", "manager")
 
 
+def own_or_regions(model, user, stmt):
+    """Rows of model (which has org_id) a user may list: the maker's staff those of organisations
+    in their regions (all for unrestricted staff), anyone else their own organisation's."""
+    from sqlalchemy import select
+
+    from ..models import Organisation
+    if not is_maker(user):
+        return stmt.where(model.org_id == user.org_id)
+    if user.regions and not user.has_role("network_admin"):
+        return stmt.where(model.org_id.in_(select(Organisation.id).where(Organisation.province.in_(user.regions))))
+    return stmt
+
+
 def in_regions(user, org) -> bool:
     """A supervisor limited to regions sees only organisations in those provinces."""
     if not user.regions or user.has_role("network_admin"):

@@ -1,8 +1,7 @@
 """Co-development projects: only the builder and the manufacturer see a project; every party
 of the network browses the catalogue of products whose 公告 is published."""
 from ..models import Project, ProjectDocument
-from .base import Policy, in_regions, is_maker
-from .scorecards import _maker_in_regions
+from .base import Policy, in_regions, is_maker, own_or_regions
 
 
 def _party(user, project) -> bool:
@@ -36,7 +35,7 @@ class ProjectPolicy(Policy):
 
     def scope(self, user, stmt):
         if is_maker(user) or user.org.kind == "bodybuilder":
-            return _maker_in_regions(Project, user, stmt)
+            return own_or_regions(Project, user, stmt)
         return stmt.where(False)
 
 

@@ -2,24 +2,15 @@
 their regions); a party sees its own, and its heads appeal their scorecard."""
 from sqlalchemy import select
 
-from ..models import (Appeal, Evaluation, EvaluationSchedule, Organisation, PreparationAudit, Scorecard,
+from ..models import (Appeal, Evaluation, EvaluationSchedule, PreparationAudit, Scorecard,
                       ScorecardTemplate, TrainingInvitation, TrainingSession)
-from .base import Policy, in_regions, is_maker, is_network_admin
+from .base import Policy, in_regions, is_maker, is_network_admin, own_or_regions
 
 HEADS = ("general_manager", "brand_manager", "manager")
 
 
 def _supervises(user, org) -> bool:
     return is_maker(user) and user.has_role("network_admin", "supervisor") and in_regions(user, org)
-
-
-def _maker_in_regions(model, user, stmt):
-    """Maker: rows of organisations in the user's regions; anyone else: their own."""
-    if not is_maker(user):
-        return stmt.where(model.org_id == user.org_id)
-    if user.regions and not user.has_role("network_admin"):
-        return stmt.where(model.org_id.in_(select(Organisation.id).where(Organisation.province.in_(user.regions))))
-    return stmt
 
 
 class ScorecardTemplatePolicy(Policy):
@@ -86,7 +77,7 @@ class ScorecardPolicy(Policy):
         return _supervises(user, card.org)
 
     def scope(self, user, stmt):
-        return _maker_in_regions(Scorecard, user, stmt)
+        return own_or_regions(Scorecard, user, stmt)
 
 
 class AppealPolicy(Policy):
@@ -102,7 +93,7 @@ class AppealPolicy(Policy):
         return appeal.status == "open" and _supervises(user, appeal.scorecard.org)
 
     def scope(self, user, stmt):
-        return _maker_in_regions(Appeal, user, stmt)
+        return own_or_regions(Appeal, user, stmt)
 
 
 class TrainingSessionPolicy(Policy):
@@ -150,7 +141,7 @@ class PreparationAuditPolicy(Policy):
         return audit.org_id == user.org_id or (is_maker(user) and in_regions(user, audit.org))
 
     def scope(self, user, stmt):
-        return _maker_in_regions(PreparationAudit, user, stmt)
+        return own_or_regions(PreparationAudit, user, stmt)
 
 
 

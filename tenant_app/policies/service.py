@@ -2,8 +2,7 @@
 phone) and keeps its own repairs, callbacks and alerts; the manufacturer reads them all;
 the selling dealer sees its vehicles."""
 from ..models import HotAlert, RepairOrder, ServiceCallback, ServiceSettings, Vehicle
-from .base import Policy, in_regions, is_maker, is_network_admin
-from .scorecards import _maker_in_regions
+from .base import Policy, in_regions, is_maker, is_network_admin, own_or_regions
 
 
 def _station(user) -> bool:
@@ -52,7 +51,7 @@ class _StationOwned(Policy):
 
     def scope(self, user, stmt):
         if is_maker(user) or _station(user):
-            return _maker_in_regions(self.model, user, stmt)  # a station: its own; the maker: its regions'
+            return own_or_regions(self.model, user, stmt)  # a station: its own; the maker: its regions'
         return stmt.where(False)
 
 

@@ -187,7 +187,7 @@ def compute(evaluation: Evaluation, progress=None) -> int:
             db.session.add(card)
             existing[org.id] = card
         _settle(card, items, tpl)
-    _rank(evaluation, list(existing.values()), orgs, before)
+    _rank(evaluation, list(existing.values()), before)
     return len(orgs)
 
 
@@ -216,7 +216,7 @@ def _competition_ranks(cards: list[Scorecard]) -> dict[int, int]:
     return ranks
 
 
-def _rank(evaluation: Evaluation, cards: list[Scorecard], orgs: list[Organisation], before: dict) -> None:
+def _rank(evaluation: Evaluation, cards: list[Scorecard], before: dict) -> None:
     """Ranks in the network and the region, and the trend; a scorecard whose rank moved is
     re-issued, and the ranking report is due again when any scorecard changed."""
     # dealers rank among dealers, stations among stations
@@ -261,7 +261,7 @@ def reissue(card: Scorecard) -> None:
     cards = db.session.scalars(select(Scorecard).where(Scorecard.evaluation_id == evaluation.id)).all()
     before = {c.org_id: c.revision for c in cards}
     _settle(card, [dict(i) for i in card.items], card.template)
-    _rank(evaluation, cards, [c.org for c in cards], before)
+    _rank(evaluation, cards, before)
 
 
 # --- evaluations -----------------------------------------------------------------------
