@@ -25,7 +25,7 @@ PARTY_HOME = {
     "manufacturer": "manufacturer.home",
     "dealer": "dealer.home",
     "bodybuilder": "bodybuilder.home",
-    "service": "service.home",
+    "service": "station.home",
 }
 
 

@@ -1,4 +1,4 @@
-"""Blueprints: auth and main (shared), and one per party."""
+"""Blueprints: main and auth, the pages every organisation has (org), and one per party."""
 
 
 def register_all(app):
@@ -8,12 +8,12 @@ def register_all(app):
     from .main import bp as main
     from .manufacturer import bp as manufacturer
     from .org import bp as org
-    from .service import bp as service
+    from .station import bp as station
 
     app.register_blueprint(main)
     app.register_blueprint(auth)
     app.register_blueprint(manufacturer, url_prefix="/m")
     app.register_blueprint(dealer, url_prefix="/d")
     app.register_blueprint(bodybuilder, url_prefix="/b")
-    app.register_blueprint(service, url_prefix="/s")
+    app.register_blueprint(station, url_prefix="/s")
     app.register_blueprint(org, url_prefix="/org")

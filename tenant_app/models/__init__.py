@@ -11,7 +11,7 @@ from .jobs import JobRecord
 from .network import ORG_KINDS, Network, Organisation
 from .projects import CATALOGUE_STAGES, PROJECT_STAGES, Project, ProjectDocument, ProjectMessage, ProjectStage
 from .scorecards import Appeal, Deduction, Evaluation, EvaluationSchedule, Scorecard, ScorecardTemplate
-from .service import SURVEY_ASPECTS, HotAlert, RepairOrder, ServiceCallback, ServiceSettings, Vehicle
+from .stations import SURVEY_ASPECTS, HotAlert, RepairOrder, ServiceCallback, ServiceSettings, Vehicle
 from .targets import Target
 from .training import PREPARATION_ITEMS, PreparationAudit, TrainingInvitation, TrainingSession
 from .users import ROLES, User

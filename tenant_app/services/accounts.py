@@ -12,13 +12,14 @@ from ..models.base import utcnow
 from ..models.users import new_token
 from ..tenancy import use_network
 from . import audit
+from .errors import DomainError
 from .passwords import hash_password, needs_rehash, password_problem, temporary_password, verify_password
 
 # Spent on unknown users too, so response time does not reveal which usernames exist.
 _DUMMY_HASH = None
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A problem the user can fix; str() is the message to show."""
 
 

@@ -9,12 +9,13 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Acknowledgement, Announcement
+from .errors import DomainError
 
 DOCUMENT_TYPES = {".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png"}
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
-class AnnouncementError(ValueError):
+class AnnouncementError(DomainError):
     pass
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Brand
+from .errors import DomainError
 
 
 def brand_key(text: str) -> str:
@@ -43,7 +44,7 @@ def own_brand(session=None) -> Brand | None:
     return (session or db.session).scalar(select(Brand).where(Brand.is_own).order_by(Brand.id))
 
 
-class BrandError(ValueError):
+class BrandError(DomainError):
     pass
 
 

@@ -16,6 +16,7 @@ from .. import vocab
 from ..extensions import db
 from ..models import Callback, CallbackItem, CallbackPlan, CallbackStrategy, Customer, Opportunity
 from ..models.customers import CLASSES
+from .errors import DomainError
 from .ledger import refresh_intent
 
 DEFAULT_MATRIX = {
@@ -32,7 +33,7 @@ WHEN_DAYS = {"3m": 90, "6m": 180, "12m": 365}
 MAJOR = set(CLASSES) - {"retail"}
 
 
-class CallbackError(ValueError):
+class CallbackError(DomainError):
     pass
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AfterSaleTask, DealVehicle, FleetEntry, NegotiationRound, Opportunity, User
+from .errors import DomainError
 from .brands import own_brand
 from .ledger import refresh_intent
 
@@ -19,7 +20,7 @@ _VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
 SERVICE_TRACKING_DAYS = (7, 30, 90)
 
 
-class DealError(ValueError):
+class DealError(DomainError):
     pass
 
 

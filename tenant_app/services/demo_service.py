@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import DealVehicle, Organisation
-from . import service_station as station
+from . import stations as station
 
 
 def seed_service(network_id: int, today: date | None = None) -> int:

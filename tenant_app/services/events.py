@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Customer, EventGuest, Expense, MarketingEvent, Opportunity
 from ..vocab import EVENT_KINDS
+from .errors import DomainError
 
 MAX_GUESTS = 500
 
 
-class EventError(ValueError):
+class EventError(DomainError):
     pass
 
 

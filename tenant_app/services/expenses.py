@@ -11,12 +11,13 @@ from ..models import Customer, Opportunity
 from ..models.base import utcnow
 from ..models.expenses import Budget, Expense
 from ..vocab import N_
+from .errors import DomainError
 
 CATEGORY_LABELS = {"events": N_("活动（答谢会、推广会、试乘试驾等）"), "gifts": N_("礼品（按公司规定）"),
                    "informant_fees": N_("信息员信息费（公开支付）"), "advertising": N_("广告宣传"), "other": N_("其他")}
 
 
-class ExpenseError(ValueError):
+class ExpenseError(DomainError):
     pass
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..models import Customer, FleetEntry, Stakeholder
 from ..models.customers import GENERAL_MAJOR_UNITS, KEY_MAJOR_UNITS
+from .errors import DomainError
 from .brands import BrandResolver
 
 _PUNCT = re.compile(r"[\s·.,，。、()（）\-_/]+")
@@ -93,7 +94,7 @@ def _keep_derivations(session, flush_context, instances):
 
 
 # --- duplicates ----------------------------------------------------------------------
-class DuplicateCustomer(ValueError):
+class DuplicateCustomer(DomainError):
     def __init__(self, existing: Customer, field: str):
         self.existing, self.field = existing, field
         if field == "phone":

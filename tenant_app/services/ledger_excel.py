@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 from .. import vocab
 from ..extensions import db
 from ..models import Customer, User
+from .errors import DomainError
 from .brands import BrandResolver, brand_key
 from .ledger import CUSTOMER_FIELDS, name_key, phone_digits
 
@@ -81,7 +82,7 @@ def _field_of(header: str) -> tuple[str | None, int | None]:
 
 
 # --- checking an upload --------------------------------------------------------------
-class UploadRejected(ValueError):
+class UploadRejected(DomainError):
     pass
 
 

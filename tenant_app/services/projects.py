@@ -16,12 +16,13 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import PROJECT_STAGES, Project, ProjectDocument, ProjectMessage, ProjectStage
 from ..vocab import VEHICLE_TYPES
+from .errors import DomainError
 
 DOCUMENT_TYPES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".jpg", ".jpeg", ".png", ".dwg", ".zip"}
 ANNOUNCEMENT_NO = re.compile(r"^[0-9A-Za-z\-（）()第批号]{3,40}$")
 
 
-class ProjectError(ValueError):
+class ProjectError(DomainError):
     pass
 
 

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Appeal, Deduction, Evaluation, Organisation, Scorecard, ScorecardTemplate
 from ..models.base import utcnow
 from . import scoring
+from .errors import DomainError
 from .targets import period_bounds
 
 DEFAULT_ITEMS = [  # weights add up to 100; cap above the weight rewards over-achievement
@@ -37,7 +38,7 @@ DEFAULT_BANDS = [[90, "A"], [80, "B"], [70, "C"], [60, "D"], [0, "E"]]
 SCORED_KINDS = ("dealer", "service")
 
 
-class ScorecardError(ValueError):
+class ScorecardError(DomainError):
     pass
 
 

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import PREPARATION_ITEMS, Organisation, PreparationAudit, TrainingInvitation, TrainingSession, User
+from .errors import DomainError
 
 TRAINED_KINDS = ("dealer", "service")
 
 
-class TrainingError(ValueError):
+class TrainingError(DomainError):
     pass
 
 

@@ -11,11 +11,12 @@ from ..extensions import db
 from ..models import Callback
 from ..models.base import utcnow
 from ..models.verification import CallbackCheck, VerificationSample
+from .errors import DomainError
 
 STATUSES = ("confirmed", "not_confirmed")
 
 
-class VerificationError(ValueError):
+class VerificationError(DomainError):
     pass
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tenant_app.models import DealVehicle, HotAlert, Opportunity, ServiceCallback
-from tenant_app.services import service_station as station
+from tenant_app.services import stations as station
 from tenant_app.services.deals import with_check_digit
 
 RULES = station.ServiceSettings(callback_days=3, switch_days=5, low_score=2, alert_days=2)
@@ -53,7 +53,7 @@ def test_callbacks_repeat_while_unreachable_then_switch_to_sms(app, world, in_ne
         assert cb.method == "letter"
         assert station.reached(cb, date(2026, 9, 16), RULES, scores=GOOD, complaint=False, comments="") is None
         assert (cb.status, cb.done_on) == ("done", date(2026, 9, 16))
-        with pytest.raises(station.ServiceError):
+        with pytest.raises(station.StationError):
             station.unreachable(cb, date(2026, 9, 17), RULES)
 
 
@@ -61,14 +61,14 @@ def test_a_low_score_opens_an_alert_that_closes_only_on_a_satisfied_confirmation
     repair_id, cb_id = repair
     with in_network(world["networks"]["liuqi"]) as s:
         cb = s.get(ServiceCallback, cb_id)
-        with pytest.raises(station.ServiceError):
+        with pytest.raises(station.StationError):
             station.reached(cb, date(2026, 9, 5), RULES, scores={**GOOD, "price": None}, complaint=False, comments="")
         alert = station.reached(cb, date(2026, 9, 5), RULES, scores={**GOOD, "timeliness": 2}, complaint=False,
                                 comments="等了三天才修好")
         s.flush()
         assert alert.status == "open" and alert.deadline == date(2026, 9, 7) and "及时性 2 分" in alert.reason
         assert not alert.overdue(date(2026, 9, 7)) and alert.overdue(date(2026, 9, 8)), "escalates after the deadline"
-        with pytest.raises(station.ServiceError):
+        with pytest.raises(station.StationError):
             station.resolve(alert, "好", date(2026, 9, 6))
         confirm = station.resolve(alert, "已致歉并赠送一次免费保养", date(2026, 9, 6))
         s.flush()
@@ -80,7 +80,7 @@ def test_a_low_score_opens_an_alert_that_closes_only_on_a_satisfied_confirmation
         s.flush()
         station.reached(confirm2, date(2026, 9, 9), RULES, scores=GOOD, complaint=False, comments="满意")
         assert (alert.status, alert.closed_on) == ("closed", date(2026, 9, 9))
-        with pytest.raises(station.ServiceError):
+        with pytest.raises(station.StationError):
             station.resolve(alert, "再处理一次试试", date(2026, 9, 10))
         s.commit()
 

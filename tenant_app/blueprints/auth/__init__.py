@@ -1,5 +1,8 @@
+"""Login, logout, the own password and the language."""
 from flask import Blueprint
+
+from . import views
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
-from . import routes  # noqa: E402,F401
+views.register(bp)

@@ -1,8 +1,8 @@
 """Scorecards for the manufacturer: the template and its versions, evaluations of periods
 with their jobs, each dealer's scorecard with deductions, and appeals to resolve."""
+from decimal import Decimal
 import io
 import zipfile
-from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -13,19 +13,21 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...jobs import enqueue, rerun
 from ...jobs.scorecards import plan_renders, render_pdfs, render_state, start_evaluation
-from ...models import (Appeal, Evaluation, EvaluationSchedule, JobRecord, Organisation, Scorecard,
-                       ScorecardTemplate)
+from ...models import Appeal, Evaluation, EvaluationSchedule, JobRecord, Organisation, Scorecard, ScorecardTemplate
 from ...policies import authorize, can, scope
 from ...reports.pdf import read_checked
 from ...services import scorecards as service
 from ...services.scoring import RULES
 from ..listing import flash_form_errors, paginate
-from ..scorecard_views import card_context
-from . import bp
+from ..routing import Routes
+from ..shared.scorecards import card_context
 from .forms import DeductionForm, PeriodForm, ResolveForm, ScheduleForm
 
+routes = Routes()
+register = routes.register
 
-@bp.route("/scorecards", methods=["GET", "POST"])
+
+@routes.route("/scorecards", methods=["GET", "POST"])
 def evaluations():
     authorize(current_user, "list", Evaluation)
     form = PeriodForm()
@@ -51,7 +53,7 @@ def evaluations():
                                current_user.network_id), open_appeals=_open_appeals())
 
 
-@bp.route("/scorecards/schedule", methods=["POST"])
+@routes.route("/scorecards/schedule", methods=["POST"])
 def evaluation_schedule():
     authorize(current_user, "edit", EvaluationSchedule)
     form = ScheduleForm()
@@ -68,8 +70,7 @@ def evaluation_schedule():
     return redirect(url_for(".evaluations"))
 
 
-# --- the template --------------------------------------------------------------------------
-@bp.route("/scorecards/template", methods=["GET", "POST"])
+@routes.route("/scorecards/template", methods=["GET", "POST"])
 def scorecard_template():
     authorize(current_user, "view", ScorecardTemplate)
     current = service.current_template(current_user.network_id)
@@ -124,8 +125,7 @@ def _save_draft(draft: ScorecardTemplate) -> None:
     draft.appeal_days = int(_number("appeal_days", 1, 60))
 
 
-# --- evaluations -----------------------------------------------------------------------------
-@bp.route("/scorecards/<int:evaluation_id>")
+@routes.route("/scorecards/<int:evaluation_id>")
 def evaluation(evaluation_id):
     evaluation = authorize(current_user, "view", db.session.get(Evaluation, evaluation_id))
     stmt = scope(current_user, select(Scorecard).where(Scorecard.evaluation_id == evaluation.id), Scorecard)
@@ -142,7 +142,7 @@ def evaluation(evaluation_id):
                            regions=regions, region=region, form=PeriodForm(period=evaluation.period))
 
 
-@bp.route("/scorecards/<int:evaluation_id>/render", methods=["POST"])
+@routes.route("/scorecards/<int:evaluation_id>/render", methods=["POST"])
 def evaluation_render(evaluation_id):
     """Render what is missing (e.g. after a failure the retries did not fix)."""
     evaluation = authorize(current_user, "render", db.session.get(Evaluation, evaluation_id))
@@ -160,7 +160,7 @@ def _commit_and_render(evaluation) -> int:
     return len(parts)
 
 
-@bp.route("/jobs/<int:job_id>/rerun", methods=["POST"])
+@routes.route("/jobs/<int:job_id>/rerun", methods=["POST"])
 def job_rerun(job_id):
     record = authorize(current_user, "rerun", db.session.get(JobRecord, job_id))
     rerun(record)
@@ -169,7 +169,7 @@ def job_rerun(job_id):
     return redirect(url_for(".evaluation", evaluation_id=evaluation_id) if evaluation_id else url_for(".home"))
 
 
-@bp.route("/scorecards/<int:evaluation_id>/ranking.pdf")
+@routes.route("/scorecards/<int:evaluation_id>/ranking.pdf")
 def evaluation_ranking_pdf(evaluation_id):
     evaluation = authorize(current_user, "rank", db.session.get(Evaluation, evaluation_id))
     data = read_checked(evaluation.ranking_pdf_path, evaluation.ranking_pdf_sha256) \
@@ -181,7 +181,7 @@ def evaluation_ranking_pdf(evaluation_id):
                      download_name=f"ranking-{evaluation.period}.pdf")
 
 
-@bp.route("/scorecards/<int:evaluation_id>/archive.zip")
+@routes.route("/scorecards/<int:evaluation_id>/archive.zip")
 def evaluation_archive(evaluation_id):
     """Every current scorecard PDF the user may see, and the ranking, in one archive."""
     evaluation = authorize(current_user, "view", db.session.get(Evaluation, evaluation_id))
@@ -207,15 +207,14 @@ def evaluation_archive(evaluation_id):
                      download_name=f"scorecards-{evaluation.period}.zip")
 
 
-# --- one dealer's scorecard ----------------------------------------------------------------
-@bp.route("/scorecards/cards/<int:card_id>")
+@routes.route("/scorecards/cards/<int:card_id>")
 def scorecard(card_id):
     card = authorize(current_user, "view", db.session.get(Scorecard, card_id))
     return render_template("manufacturer/scorecard.html", deduction_form=DeductionForm(),
                            resolve_form=ResolveForm(), **card_context(card))
 
 
-@bp.route("/scorecards/cards/<int:card_id>/deductions", methods=["POST"])
+@routes.route("/scorecards/cards/<int:card_id>/deductions", methods=["POST"])
 def scorecard_deduct(card_id):
     card = authorize(current_user, "deduct", db.session.get(Scorecard, card_id))
     form = DeductionForm()
@@ -233,7 +232,7 @@ def scorecard_deduct(card_id):
     return redirect(url_for(".scorecard", card_id=card.id))
 
 
-@bp.route("/appeals")
+@routes.route("/appeals")
 def appeals():
     authorize(current_user, "list", Appeal)
     status = request.args.get("status", "open")
@@ -251,7 +250,7 @@ def _open_appeals() -> int:
     return db.session.scalar(stmt)
 
 
-@bp.route("/appeals/<int:appeal_id>", methods=["POST"])
+@routes.route("/appeals/<int:appeal_id>", methods=["POST"])
 def appeal_resolve(appeal_id):
     appeal = authorize(current_user, "resolve", db.session.get(Appeal, appeal_id))
     form = ResolveForm()
@@ -268,4 +267,3 @@ def appeal_resolve(appeal_id):
     else:
         flash_form_errors(form)
     return redirect(url_for(".scorecard", card_id=appeal.scorecard_id) + "#appeals")
-

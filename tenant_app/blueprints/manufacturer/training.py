@@ -11,8 +11,11 @@ from ...models import PREPARATION_ITEMS, Organisation, PreparationAudit, Trainin
 from ...policies import authorize, scope
 from ...services import training as service
 from ..listing import flash_form_errors, paginate, search
-from . import bp
+from ..routing import Routes
 from .forms import PreparationForm, TrainingForm
+
+routes = Routes()
+register = routes.register
 
 
 def _invitable():
@@ -21,7 +24,7 @@ def _invitable():
     return db.session.scalars(stmt.order_by(Organisation.kind, Organisation.code)).all()
 
 
-@bp.route("/training", methods=["GET", "POST"])
+@routes.route("/training", methods=["GET", "POST"])
 def trainings():
     authorize(current_user, "list", TrainingSession)
     form = TrainingForm()
@@ -55,7 +58,7 @@ def trainings():
     return render_template("manufacturer/trainings.html", page=page, form=form, counts=counts)
 
 
-@bp.route("/training/<int:session_id>", methods=["GET", "POST"])
+@routes.route("/training/<int:session_id>", methods=["GET", "POST"])
 def training(session_id):
     session = authorize(current_user, "view", db.session.get(TrainingSession, session_id))
     form = FlaskForm()
@@ -80,7 +83,7 @@ def training(session_id):
     return render_template("manufacturer/training.html", session=session, invitations=invitations, form=form)
 
 
-@bp.route("/dealers/<int:org_id>/preparation", methods=["GET", "POST"])
+@routes.route("/dealers/<int:org_id>/preparation", methods=["GET", "POST"])
 def dealer_preparation(org_id):
     org = authorize(current_user, "supervise", db.session.get(Organisation, org_id))
     form = PreparationForm()

@@ -1,6 +1,15 @@
-"""Pages every party has for its own organisation: the team and the audit trail."""
+"""Pages every organisation has (/org), whatever its party: one line per feature."""
 from flask import Blueprint
+
+from . import announcements, audit, catalogue, scorecards, team, training
+from ..shared import scorecards as scorecard_card
 
 bp = Blueprint("org", __name__, template_folder="templates")
 
-from . import catalogue, routes, scorecards  # noqa: E402,F401
+team.register(bp)            # the organisation's team
+audit.register(bp)           # the audit trail
+announcements.register(bp)   # policies and promotions to acknowledge (政策支持)
+catalogue.register(bp)       # the special-vehicle catalogue
+scorecards.register(bp)      # its scorecards, evidence, PDFs, appeals (考评)
+scorecard_card.register(bp)  # the scorecard card shared with the manufacturer's page
+training.register(bp)        # training sessions and preparation audits

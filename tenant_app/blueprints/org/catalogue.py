@@ -9,14 +9,17 @@ from ...extensions import db
 from ...models import CATALOGUE_STAGES, Announcement, Project
 from ...policies import authorize, scope
 from ..listing import paginate, search
-from . import bp
+from ..routing import Routes
+
+routes = Routes()
+register = routes.register
 
 
 def catalogue_query():
     return select(Project).where(Project.stage.in_(CATALOGUE_STAGES))
 
 
-@bp.route("/catalogue")
+@routes.route("/catalogue")
 def catalogue():
     authorize(current_user, "browse", Project)
     stmt = search(catalogue_query(), [Project.title, Project.chassis_models, Project.specs], request.args.get("q"))
@@ -26,7 +29,7 @@ def catalogue():
     return render_template("catalogue/list.html", page=page)
 
 
-@bp.route("/catalogue/<int:project_id>")
+@routes.route("/catalogue/<int:project_id>")
 def product(project_id):
     p = authorize(current_user, "browse", db.session.get(Project, project_id))
     joint = db.session.scalars(scope(current_user, select(Announcement).where(Announcement.builder_org_id == p.org_id),

@@ -10,18 +10,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Evaluation, PreparationAudit, Scorecard, TrainingInvitation, TrainingSession
+from ...models import Evaluation, Scorecard
 from ...policies import authorize, scope
 from ...reports.pdf import read_checked
 from ...services import audit as audit_log
 from ...services import scorecards as service
 from ...services import scoring
 from ..listing import paginate
-from ..scorecard_views import card_context
-from . import bp
+from ..routing import Routes
+from ..shared.scorecards import card_context
+
+routes = Routes()
+register = routes.register
 
 
-@bp.route("/scorecards")
+@routes.route("/scorecards")
 def scorecards():
     authorize(current_user, "list", Scorecard)
     stmt = scope(current_user, select(Scorecard).join(Evaluation, Evaluation.id == Scorecard.evaluation_id),
@@ -30,13 +33,13 @@ def scorecards():
     return render_template("org/scorecards.html", page=page)
 
 
-@bp.route("/scorecards/<int:card_id>")
+@routes.route("/scorecards/<int:card_id>")
 def scorecard(card_id):
     card = authorize(current_user, "view", db.session.get(Scorecard, card_id))
     return render_template("org/scorecard.html", form=FlaskForm(), **card_context(card))
 
 
-@bp.route("/scorecards/<int:card_id>/appeals", methods=["POST"])
+@routes.route("/scorecards/<int:card_id>/appeals", methods=["POST"])
 def scorecard_appeal(card_id):
     card = authorize(current_user, "appeal", db.session.get(Scorecard, card_id))
     form = FlaskForm()
@@ -52,7 +55,7 @@ def scorecard_appeal(card_id):
     return redirect(url_for(".scorecard", card_id=card.id) + "#appeals")
 
 
-@bp.route("/scorecards/<int:card_id>/pdf")
+@routes.route("/scorecards/<int:card_id>/pdf")
 def scorecard_pdf(card_id):
     card = authorize(current_user, "download", db.session.get(Scorecard, card_id))
     data = read_checked(card.pdf_path, card.pdf_sha256) if card.pdf_sha256 else None
@@ -67,7 +70,7 @@ def scorecard_pdf(card_id):
                      download_name=f"scorecard-{card.org.code}-{card.evaluation.period}-r{card.pdf_revision}.pdf")
 
 
-@bp.route("/scorecards/<int:card_id>/items/<key>")
+@routes.route("/scorecards/<int:card_id>/items/<key>")
 def scorecard_evidence(card_id, key):
     """The records that counted for one item (and those that did not), as the data stand today."""
     card = authorize(current_user, "view", db.session.get(Scorecard, card_id))
@@ -86,18 +89,3 @@ def scorecard_evidence(card_id, key):
                                    page=page_no, per_page=50)
     return render_template("org/scorecard_evidence.html", card=card, item=item, rule=scoring.RULES[key],
                            rows=rows, total=total, page_no=page_no, pages=max(1, -(-total // 50)), show=which)
-
-
-@bp.route("/training")
-def training():
-    authorize(current_user, "list", TrainingSession)
-    invitations = db.session.execute(
-        scope(current_user, select(TrainingInvitation, TrainingSession).join(TrainingSession),
-              TrainingInvitation).where(TrainingInvitation.org_id == current_user.org_id)
-        .options(selectinload(TrainingInvitation.user))
-        .order_by(TrainingSession.held_on.desc(), TrainingInvitation.id)).all()
-    audits = db.session.scalars(scope(current_user, select(PreparationAudit), PreparationAudit)
-                                .where(PreparationAudit.org_id == current_user.org_id)
-                                .order_by(PreparationAudit.audited_on.desc())).all()
-    from ...models import PREPARATION_ITEMS
-    return render_template("org/training.html", invitations=invitations, audits=audits, items=PREPARATION_ITEMS)

@@ -1,0 +1,182 @@
+"""Callbacks (回访): the due list, the visit calendar, plans and their assignment, the strategy matrix, recording a callback."""
+import calendar
+from collections import defaultdict
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from .... import vocab
+from ....extensions import db
+from ....models import CallbackItem, CallbackPlan, CallbackStrategy, Customer
+from ....policies import authorize, can, scope
+from ....services import callbacks as cbs
+from ...listing import paginate
+from ...routing import Routes
+from ..staff import org_staff
+from .forms import AssignForm, CallbackForm, PlanForm, StrategyForm
+
+routes = Routes(__name__)
+register = routes.register
+
+
+def assignee_filter():
+    """Keepers see anyone's list (default: everyone's); others only their own."""
+    if can(current_user, "create", CallbackPlan):
+        return request.args.get("assignee_id", type=int)
+    return current_user.id
+
+
+# Rows of item lists show the customer and the assignee: load them with the page, not per row.
+ITEM_ROWS = (selectinload(CallbackItem.customer), selectinload(CallbackItem.assignee))
+
+
+@routes.route("/callbacks", endpoint="callbacks")
+def due_list():
+    authorize(current_user, "list", CallbackItem)
+    stmt = scope(current_user, select(CallbackItem).where(CallbackItem.status == "planned"), CallbackItem)
+    assignee = assignee_filter()
+    if assignee:
+        stmt = stmt.where(CallbackItem.assignee_id == assignee)
+    if request.args.get("overdue"):
+        stmt = stmt.where(CallbackItem.due_on < date.today())
+    page = paginate(stmt.options(*ITEM_ROWS).order_by(CallbackItem.due_on, CallbackItem.id))
+    return render_template("callbacks/due.html", page=page, today=date.today(), staff=org_staff(), assignee=assignee)
+
+
+@routes.route("/callbacks/calendar", endpoint="callbacks_calendar")
+def calendar_view():
+    authorize(current_user, "list", CallbackItem)
+    try:
+        year, month = (int(x) for x in request.args.get("month", date.today().strftime("%Y-%m")).split("-"))
+        if not 1900 <= year <= 2100:
+            raise ValueError
+        first = date(year, month, 1)
+    except ValueError:
+        first = date.today().replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    stmt = scope(current_user, select(CallbackItem).where(CallbackItem.due_on.between(first, last),
+                                                          CallbackItem.method.in_(("visit", "home_callback"))),
+                 CallbackItem)
+    assignee = assignee_filter()
+    if assignee:
+        stmt = stmt.where(CallbackItem.assignee_id == assignee)
+    by_day = defaultdict(list)
+    for item in db.session.scalars(stmt.options(*ITEM_ROWS).order_by(CallbackItem.due_on)):
+        by_day[item.due_on].append(item)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    prev_month = (first.replace(day=1) - date.resolution).strftime("%Y-%m")
+    next_month = (last + date.resolution).strftime("%Y-%m")
+    return render_template("callbacks/calendar.html", weeks=weeks, by_day=by_day, first=first, prev_month=prev_month,
+                           next_month=next_month)
+
+
+@routes.route("/callbacks/plans", endpoint="callback_plans", methods=["GET", "POST"])
+def plans():
+    authorize(current_user, "list", CallbackPlan)
+    form = PlanForm()
+    if form.validate_on_submit():
+        authorize(current_user, "create", CallbackPlan)
+        try:
+            plan = cbs.generate_plan(current_user.org, title=form.title.data, starts_on=form.starts_on.data,
+                                     ends_on=form.ends_on.data, by=current_user)
+            db.session.commit()
+        except cbs.CallbackError as e:
+            db.session.rollback()
+            form.ends_on.errors.append(str(e))
+        else:
+            n = db.session.scalar(select(func.count(CallbackItem.id)).where(CallbackItem.plan_id == plan.id))
+            flash(_("已生成回访计划：%(n)s 项。", n=n), "success")
+            return redirect(url_for(".callback_plan", plan_id=plan.id))
+    counts = dict(db.session.execute(scope(current_user, select(CallbackItem.plan_id, func.count()), CallbackItem)
+                                     .group_by(CallbackItem.plan_id)).all())
+    rows = db.session.scalars(scope(current_user, select(CallbackPlan), CallbackPlan)
+                              .order_by(CallbackPlan.starts_on.desc())).all()
+    return render_template("callbacks/plans.html", plans=rows, counts=counts, form=form)
+
+
+@routes.route("/callbacks/plans/<int:plan_id>", endpoint="callback_plan", methods=["GET", "POST"])
+def plan(plan_id):
+    plan = authorize(current_user, "view", db.session.get(CallbackPlan, plan_id))
+    form = AssignForm()
+    staff = org_staff()
+    form.assignee_id.choices = [(u.id, u.name) for u in staff]
+    if form.validate_on_submit():
+        authorize(current_user, "assign", plan)
+        assignee = next((u for u in staff if u.id == form.assignee_id.data), None)
+        items = db.session.scalars(select(CallbackItem).where(CallbackItem.plan_id == plan.id,
+                                                              CallbackItem.id.in_(form.item_ids.data or []))).all()
+        if assignee is None or not items:
+            flash(_("请选择计划项和本机构的人员。"), "danger")
+        else:
+            for item in items:
+                item.assignee_id = assignee.id
+            db.session.commit()
+            flash(_("已将 %(n)s 项分配给 %(name)s。", n=len(items), name=assignee.name), "success")
+        return redirect(url_for(".callback_plan", plan_id=plan.id))
+    stmt = select(CallbackItem).where(CallbackItem.plan_id == plan.id).options(*ITEM_ROWS) \
+        .order_by(CallbackItem.due_on, CallbackItem.id)
+    done, total = db.session.execute(select(func.sum(case((CallbackItem.status == "done", 1), else_=0)),
+                                            func.count(CallbackItem.id)).where(CallbackItem.plan_id == plan.id)).one()
+    return render_template("callbacks/plan.html", plan=plan, page=paginate(stmt), form=form, staff=staff, done=done or 0,
+                           total=total)
+
+
+@routes.route("/callbacks/strategy", endpoint="callback_strategy", methods=["GET", "POST"])
+def strategy():
+    authorize(current_user, "view", CallbackStrategy)
+    current = cbs.strategy_for(current_user.org)
+    mine = current if current.org_id == current_user.org_id else CallbackStrategy(
+        network_id=current_user.network_id, org_id=current_user.org_id)
+    return strategy_page(current, mine, "callbacks/strategy.html")
+
+
+def strategy_page(current, target, template):
+    form = StrategyForm(obj=current)
+    if form.validate_on_submit():
+        authorize(current_user, "edit", target)
+        matrix = {g: request.form.getlist(f"m-{g}") for g in vocab.CALLBACK_GROUPS}
+        try:
+            cbs.save_strategy(current_user.network_id, target.org_id, form.recent_years.data,
+                              form.middle_years.data, matrix)
+            db.session.commit()
+        except cbs.CallbackError as e:
+            db.session.rollback()
+            form.middle_years.errors.append(str(e))
+        else:
+            flash(_("回访策略已保存。"), "success")
+            return redirect(request.path)
+    return render_template(template, form=form, current=current, editable=can(current_user, "edit", target))
+
+
+@routes.route("/customers/<int:customer_id>/callbacks/new", endpoint="callback_new", methods=["GET", "POST"])
+def record(customer_id):
+    customer = authorize(current_user, "view", db.session.get(Customer, customer_id))
+    item = None
+    if request.args.get("item_id", type=int):
+        item = authorize(current_user, "record", db.session.get(CallbackItem, request.args.get("item_id", type=int)))
+    else:
+        authorize(current_user, "edit", customer)
+    form = CallbackForm()
+    steps = cbs.steps_for(customer)
+    form.steps.choices = [(k, _(v)) for k, v in steps.items()]
+    if request.method == "GET":
+        form.done_on.data = date.today()
+        if item:
+            form.method.data = item.method
+    if form.validate_on_submit():
+        data = form.data_fields()
+        data["steps"] = [s for s in data["steps"] if s in steps]
+        try:
+            cbs.record_callback(customer, current_user, data, item)
+            db.session.commit()
+        except cbs.CallbackError as e:
+            db.session.rollback()
+            flash(str(e), "danger")
+        else:
+            flash(_("回访已记录。"), "success")
+            return redirect(url_for(".customer", customer_id=customer.id))
+    return render_template("callbacks/record.html", form=form, customer=customer, item=item)

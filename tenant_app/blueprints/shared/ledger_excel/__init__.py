@@ -1,0 +1,99 @@
+"""The ledger in and out of Excel: uploads checked and previewed by jobs, imported on confirmation; export."""
+from datetime import date
+import io
+import os
+import secrets
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ....extensions import db
+from ....jobs import enqueue
+from ....jobs.ledger import check_ledger_file, import_ledger_file
+from ....models import Customer, JobRecord
+from ....policies import authorize, scope
+from ....services.brands import own_brand
+from ....services.ledger_excel import UploadRejected, check_upload, export_ledger
+from ....services.ledger_query import LedgerQuery
+from ...routing import Routes
+from .forms import ConfirmImportForm, ImportForm
+
+routes = Routes(__name__)
+register = routes.register
+
+EXPORT_LIMIT = 100_000
+
+
+def _upload_dir() -> str:
+    path = os.path.join(current_app.instance_path, "uploads", str(current_user.network_id), str(current_user.org_id))
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+@routes.route("/customers/import", endpoint="customers_import", methods=["GET", "POST"])
+def import_start():
+    authorize(current_user, "import", Customer)
+    form = ImportForm()
+    if form.validate_on_submit():
+        path = os.path.join(_upload_dir(), f"{secrets.token_urlsafe(16)}.xlsx")
+        form.file.data.save(path)
+        try:
+            check_upload(path, os.path.getsize(path))
+        except UploadRejected as e:
+            os.remove(path)
+            form.file.errors.append(str(e))
+            return render_template("ledger_excel/import.html", form=form), 400
+        record = _job("ledger_check", {"path": path, "filename": form.file.data.filename})
+        enqueue(record, check_ledger_file)
+        return redirect(url_for(".customers_import_job", job_id=record.id))
+    return render_template("ledger_excel/import.html", form=form)
+
+
+def _job(kind: str, params: dict) -> JobRecord:
+    record = JobRecord(network_id=current_user.network_id, org_id=current_user.org_id,
+                       created_by_id=current_user.id, kind=kind, params=params)
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+@routes.route("/customers/import/<int:job_id>", endpoint="customers_import_job")
+def import_job(job_id):
+    record = authorize(current_user, "view", db.session.get(JobRecord, job_id))
+    if not record.kind.startswith("ledger_"):
+        authorize(current_user, "view", None)
+    return render_template("ledger_excel/import_job.html", job=record, confirm=ConfirmImportForm(),
+                           refresh=not record.finished)
+
+
+@routes.route("/customers/import/<int:job_id>/confirm", endpoint="customers_import_confirm", methods=["POST"])
+def import_confirm(job_id):
+    check = authorize(current_user, "view", db.session.get(JobRecord, job_id))
+    authorize(current_user, "import", Customer)
+    form = ConfirmImportForm()
+    usable = (check.kind == "ledger_check" and check.status == "done" and not check.result.get("problem_count")
+              and not check.result.get("confirmed") and os.path.exists(check.params.get("path", "")))
+    if not form.validate_on_submit() or not usable:
+        flash(_("导入已过期，请重新上传文件。"), "warning")
+        return redirect(url_for(".customers_import"))
+    check.result = {**check.result, "confirmed": True}  # one import per check
+    record = _job("ledger_import", dict(check.params))
+    enqueue(record, import_ledger_file)
+    return redirect(url_for(".customers_import_job", job_id=record.id))
+
+
+@routes.route("/customers/export.xlsx", endpoint="customers_export")
+def export():
+    authorize(current_user, "list", Customer)
+    query = LedgerQuery.from_args(request.args, current_user.org_id)
+    stmt = query.where(scope(current_user, select(Customer), Customer)).order_by(Customer.name, Customer.id)
+    customers = db.session.scalars(stmt.limit(EXPORT_LIMIT))
+    buf = io.BytesIO()
+    brand = own_brand()
+    export_ledger(customers, buf, own_brand=brand.name if brand else "")
+    buf.seek(0)
+    filename = f"ledger-{current_user.org.code}-{date.today():%Y%m%d}.xlsx"
+    return send_file(buf, as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

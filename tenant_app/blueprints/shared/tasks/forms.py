@@ -1,0 +1,8 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length, Optional
+
+
+class TaskDoneForm(FlaskForm):
+    notes = TextAreaField(_l("结果记录"), validators=[Optional(), Length(max=1000)])

@@ -1,0 +1,78 @@
+"""Vehicles by VIN or plate: found from the dealers' deals, or registered here."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import RepairOrder, Vehicle
+from ...policies import authorize, scope
+from ...services import stations as station
+from ..listing import flash_form_errors, paginate
+from ..routing import Routes
+from .forms import RepairForm, VehicleForm
+
+routes = Routes()
+register = routes.register
+
+
+@routes.route("/vehicles")
+def vehicles():
+    authorize(current_user, "list", Vehicle)
+    q = request.args.get("q", "").strip()
+    if q:
+        found = station.find_vehicle(q)
+        db.session.commit()  # a sold vehicle seen for the first time is kept
+        if found is not None:
+            return redirect(url_for(".vehicle", vehicle_id=found.id))
+        flash(_("没有找到车架号或车牌号为 %(q)s 的车辆，可以登记。", q=q), "warning")
+        return redirect(url_for(".vehicle_new", vin=q if len(q) == 17 else "", plate=q if len(q) != 17 else ""))
+    served = select(RepairOrder.vehicle_id).where(RepairOrder.org_id == current_user.org_id)
+    stmt = scope(current_user, select(Vehicle).where(Vehicle.id.in_(served)), Vehicle)
+    return render_template("station/vehicles.html", page=paginate(stmt.order_by(Vehicle.id.desc())))
+
+
+@routes.route("/vehicles/new", methods=["GET", "POST"])
+def vehicle_new():
+    authorize(current_user, "create", Vehicle)
+    form = VehicleForm(data={"vin": request.args.get("vin", ""), "plate": request.args.get("plate", "")}
+                       if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            vehicle = station.register_vehicle(current_user.org, vin=form.vin.data, model=form.model.data,
+                                               plate=form.plate.data or "", owner_name=form.owner_name.data,
+                                               owner_phone=form.owner_phone.data or "")
+            db.session.commit()
+        except station.StationError as e:
+            db.session.rollback()
+            form.vin.errors.append(str(e))
+        else:
+            flash(_("车辆已登记。"), "success")
+            return redirect(url_for(".vehicle", vehicle_id=vehicle.id))
+    return render_template("station/vehicle_form.html", form=form)
+
+
+@routes.route("/vehicles/<int:vehicle_id>", methods=["GET", "POST"])
+def vehicle(vehicle_id):
+    vehicle = authorize(current_user, "view", db.session.get(Vehicle, vehicle_id))
+    form = RepairForm()
+    if request.method == "POST":
+        authorize(current_user, "repair", vehicle)
+        if form.validate_on_submit():
+            try:
+                repair = station.open_repair(current_user.org, vehicle, kind=form.kind.data, date_in=form.date_in.data,
+                                             mileage=form.mileage.data, plate=form.plate.data or "",
+                                             work_done=form.work_done.data, parts=form.parts.data or "",
+                                             amount=form.amount.data, technician=form.technician.data or "")
+                db.session.commit()
+            except station.StationError as e:
+                db.session.rollback()
+                flash(str(e), "danger")
+            else:
+                flash(_("维修单已开立。"), "success")
+                return redirect(url_for(".repair", repair_id=repair.id))
+        else:
+            flash_form_errors(form)
+    history = db.session.scalars(scope(current_user, select(RepairOrder).where(RepairOrder.vehicle_id == vehicle.id),
+                                       RepairOrder).order_by(RepairOrder.date_in.desc())).all()
+    return render_template("station/vehicle.html", vehicle=vehicle, history=history, form=form)
