@@ -5,10 +5,12 @@ from __future__ import annotations
 import hmac
 import time
 
-from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from .extensions import db, login_manager
 from .services.audit import set_actor
@@ -105,10 +107,20 @@ def _after_request(response):
     if (current_app.config["VERIFY_AUTHORIZED"] and response.status_code < 400
             and not _is_public(request.endpoint) and not g.get("authorized")):
         raise RuntimeError(f"view {request.endpoint} did not call authorize()")
+    if current_app.config["VERIFY_AUTHORIZED"] and g.get("committed") and request.method in ("GET", "HEAD"):
+        raise RuntimeError(f"GET {request.endpoint} committed: a GET never writes")
     return response
 
 
+def _note_commit(session):
+    """Outside production, a GET whose session commits fails its request (see _after_request)."""
+    if has_request_context() and session is db.session():
+        g.committed = True
+
+
 def init_app(app):
+    if not event.contains(Session, "after_commit", _note_commit):
+        event.listen(Session, "after_commit", _note_commit)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("请先登录。")
     login_manager.login_message_category = "info"

@@ -14,16 +14,18 @@ from .listing import flash_form_errors
 
 @dataclass
 class Outcome:
+    ok: bool
     value: Any = None
     error: DomainError | None = None
 
     def __bool__(self) -> bool:
-        return self.error is None
+        return self.ok
 
 
-def attempt(act: Callable[[], Any], success: str | None = None, field=None) -> Outcome:
+def attempt(act: Callable[[], Any], success=None, field=None, show: bool = True) -> Outcome:
     """Run act() and commit. On a DomainError roll back and show its message on the form
-    field if given, else as a flash. The success message is flashed after the commit."""
+    field if given, else as a flash (show=False: the caller shows outcome.error itself).
+    After the commit, flash success: a message, or a function of act's result that makes one."""
     try:
         value = act()
         db.session.commit()
@@ -31,18 +33,20 @@ def attempt(act: Callable[[], Any], success: str | None = None, field=None) -> O
         db.session.rollback()
         if field is not None:
             field.errors = [*field.errors, str(error)]
-        else:
+        elif show:
             flash(str(error), "danger")
-        return Outcome(error=error)
+        return Outcome(False, error=error)
+    if callable(success):
+        success = success(value)
     if success:
         flash(str(success), "success")
-    return Outcome(value=value)
+    return Outcome(True, value)
 
 
-def submit(form, act: Callable[[Any], Any], success: str | None = None) -> Outcome:
+def submit(form, act: Callable[[Any], Any], success=None) -> Outcome:
     """For a form posted from another page: validate it, then attempt act(form); its
     errors come back as flashed messages."""
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return Outcome(error=DomainError("invalid form"))
+        return Outcome(False)
     return attempt(lambda: act(form), success)

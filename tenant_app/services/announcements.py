@@ -20,14 +20,17 @@ class AnnouncementError(DomainError):
 
 
 def publish(network_id: int, by, *, kind, title, body, effective_from, effective_to, parties: list[str],
-            upload=None, store: str) -> Announcement:
+            upload=None, store: str, builder=None, builders=()) -> Announcement:
+    """builder: the body-builder co-issuing a joint promotion, one of builders (those the publisher may name)."""
+    if builder is not None and builder not in builders:
+        raise AnnouncementError(_l("请选择改装厂。"))
     if effective_to and effective_to < effective_from:
         raise AnnouncementError(_l("结束日期不能早于开始日期。"))
     if not parties:
         raise AnnouncementError(_l("请至少选择一类发布对象。"))
     ann = Announcement(network_id=network_id, kind=kind, title=title.strip(), body=body.strip(),
                        effective_from=effective_from, effective_to=effective_to, published_by_id=by.id,
-                       **{f"for_{p}": p in parties for p in ("dealer", "bodybuilder", "service")})
+                       builder_org_id=builder, **{f"for_{p}": p in parties for p in ("dealer", "bodybuilder", "service")})
     if upload is not None and upload.filename:
         ext = os.path.splitext(upload.filename)[1].lower()
         if ext not in DOCUMENT_TYPES:

@@ -43,6 +43,17 @@ def record(action: str, *, network_id: int, summary: str = "", obj=None, changes
     ))
 
 
+def record_look(obj, summary: str, user, network_id: int) -> None:
+    """A read worth auditing (the manufacturer looking at a dealer's records), written in a short
+    transaction of its own: the page's own session commits nothing on a GET."""
+    from ..tenancy import use_network
+    with Session(db.engine) as side:
+        use_network(side, network_id)
+        side.info["actor"] = dict(db.session.info.get("actor", {}))
+        record("view", network_id=network_id, obj=obj, summary=summary, user=user, session=side)
+        side.commit()
+
+
 def subject_org_of(obj) -> int | None:
     if obj is None:
         return None

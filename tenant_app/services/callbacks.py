@@ -113,6 +113,17 @@ def generate_plan(org, *, title: str, starts_on: date, ends_on: date, by=None, t
     return plan
 
 
+def assign_items(plan: CallbackPlan, assignee, item_ids) -> int:
+    """Items of the plan to one of the organisation's people (None if not one of them); how many."""
+    items = db.session.scalars(select(CallbackItem).where(CallbackItem.plan_id == plan.id,
+                                                          CallbackItem.id.in_(item_ids or []))).all()
+    if assignee is None or not items:
+        raise CallbackError(_l("请选择计划项和本机构的人员。"))
+    for item in items:
+        item.assignee_id = assignee.id
+    return len(items)
+
+
 def record_callback(customer: Customer, by, data: dict, item: CallbackItem | None = None) -> Callback:
     """Record a callback; the customer's intent level follows its answer to "when", and a
     customer worth following with an intent gets an opportunity to follow up."""

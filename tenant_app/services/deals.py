@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import AfterSaleTask, DealVehicle, FleetEntry, NegotiationRound, Opportunity, User
+from ..models import AfterSaleTask, DealVehicle, FleetEntry, NegotiationRound, Opportunity, User, Vehicle
 from .errors import DomainError
 from .brands import own_brand
 from .ledger import refresh_intent
@@ -69,9 +69,13 @@ def win(opp: Opportunity, *, contract_on: date, amount, vehicles: list[dict]) ->
     if len(set(vins)) != len(vins) or db.session.scalar(select(DealVehicle.id).where(DealVehicle.vin.in_(vins))):
         raise DealError(_l("车架号重复。"))
     opp.stage, opp.contract_on, opp.amount = "won", contract_on, amount
+    registered = set(db.session.scalars(select(Vehicle.vin).where(Vehicle.vin.in_(vins))))
     for v, vin in zip(vehicles, vins):
-        db.session.add(DealVehicle(network_id=opp.network_id, org_id=opp.org_id, opportunity=opp,
-                                   model=v.get("model") or opp.model, vin=vin))
+        model = v.get("model") or opp.model
+        db.session.add(DealVehicle(network_id=opp.network_id, org_id=opp.org_id, opportunity=opp, model=model, vin=vin))
+        if vin not in registered:  # the network's vehicle, found by VIN at any station (one a station registered stays)
+            db.session.add(Vehicle(network_id=opp.network_id, vin=vin, model=model[:60], customer_id=opp.customer_id,
+                                   selling_org_id=opp.org_id))
     brand = own_brand()
     customer = opp.customer
     customer.fleet.append(FleetEntry(network_id=opp.network_id, org_id=opp.org_id, brand=brand,
@@ -118,3 +122,12 @@ def decide_give_up(opp: Opportunity, manager, approve: bool) -> None:
 
 def complete_task(task: AfterSaleTask, notes: str, today: date | None = None) -> None:
     task.status, task.done_on, task.notes = "done", today or date.today(), notes.strip()
+
+
+def attach_product(opp: Opportunity, product_id: int | None, catalogue) -> None:
+    """A special vehicle of the catalogue (the projects given) for an open opportunity; None clears it."""
+    if product_id and product_id not in {p.id for p in catalogue}:
+        raise DealError(_l("请从专用车目录中选择。"))
+    if not opp.is_open:
+        raise DealError(_l("该商机已结束。"))
+    opp.product_id = product_id or None

@@ -51,6 +51,13 @@ def record_attendance(event: MarketingEvent, attended_ids: set[int], today: date
         guest.attended = guest.customer_id in attended_ids
 
 
+def link(record, event_id: int | None, own_event_ids: set[int]) -> None:
+    """An opportunity or an expense said to come from one of the organisation's own events (None: from none)."""
+    if event_id and event_id not in own_event_ids:
+        raise EventError(_l("请选择本机构的活动。"))
+    record.event_id = event_id or None
+
+
 def results(event: MarketingEvent) -> dict:
     """Leads and deals that came from the event, and what it cost against its budget."""
     leads = db.session.execute(select(func.count(Opportunity.id),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -19,6 +20,30 @@ CATEGORY_LABELS = {"events": N_("活动（答谢会、推广会、试乘试驾�
 
 class ExpenseError(DomainError):
     pass
+
+
+def submit_expense(user, *, spent_on, category: str, amount, description: str, payee: str = "") -> Expense:
+    """An expense of the user's organisation, waiting for the general manager's approval."""
+    expense = Expense(network_id=user.network_id, org_id=user.org_id, submitted_by_id=user.id, spent_on=spent_on,
+                      category=category, amount=amount, description=description.strip(), payee=(payee or "").strip())
+    db.session.add(expense)
+    return expense
+
+
+def set_budgets(org, year, posted) -> None:
+    """The year's budget per category, as posted (blank: 0); all or nothing."""
+    if not year or not 2000 <= year <= 2100:
+        raise ExpenseError(_l("年份不正确。"))
+    amounts = {}
+    for category in CATEGORY_LABELS:
+        try:
+            amounts[category] = Decimal((posted.get(category) or "").strip() or "0")
+        except InvalidOperation:
+            amounts[category] = Decimal(-1)
+        if not 0 <= amounts[category] <= 10**9:
+            raise ExpenseError(_l("预算须为 0 到 10 亿之间的金额。"))
+    for category, amount in amounts.items():
+        set_budget(org, year, category, amount)
 
 
 def set_budget(org, year: int, category: str, amount) -> None:

@@ -24,6 +24,15 @@ def create_org(*, network_id: int, kind: str, code: str, name: str, province: st
     return org
 
 
+EDITABLE = ("name", "province", "city", "address", "phone")  # the kind and the code never change
+
+
+def update_org(org: Organisation, fields: dict) -> Organisation:
+    for k in EDITABLE:
+        setattr(org, k, (fields.get(k) or "").strip())
+    return org
+
+
 def set_org_status(org: Organisation, status: str) -> None:
     if org.kind == "manufacturer" and status != "active":
         raise AccountError(_l("主机厂不能停用。"))

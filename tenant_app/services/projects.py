@@ -28,6 +28,8 @@ class ProjectError(DomainError):
 
 def create_project(builder, *, title: str, vehicle_type: str, chassis_models: str, target_customers: str,
                    target_volume: int, specs: str, by) -> Project:
+    if builder is None:
+        raise ProjectError(_l("请选择改装厂。"))
     if builder.kind != "bodybuilder":
         raise ProjectError(_l("联合开发项目须属于一家改装厂。"))
     if vehicle_type not in VEHICLE_TYPES:
@@ -40,6 +42,17 @@ def create_project(builder, *, title: str, vehicle_type: str, chassis_models: st
                     for s in PROJECT_STAGES if s != "stopped"]
     db.session.add(project)
     return project
+
+
+def plan_stages(project: Project, owners: dict[str, str], dues: dict[str, str]) -> None:
+    """The plan as posted: an owner and an ISO due date (or nothing) per stage."""
+    for row in project.plan:
+        raw = (dues.get(row.stage) or "").strip()
+        try:
+            due = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise ProjectError(_l("日期格式不正确。"))
+        plan_stage(project, row.stage, owners.get(row.stage, ""), due)
 
 
 def plan_stage(project: Project, stage: str, owner: str, due_on: date | None) -> None:

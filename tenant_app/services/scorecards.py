@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Appeal, Deduction, Evaluation, Organisation, Scorecard, ScorecardTemplate
+from ..models import Appeal, Deduction, Evaluation, EvaluationSchedule, Organisation, Scorecard, ScorecardTemplate
 from ..models.base import utcnow
 from . import scoring
 from .errors import DomainError
@@ -75,14 +75,19 @@ def last_ended(kind: str, today: date) -> str:
 
 
 # --- templates -------------------------------------------------------------------------
-def current_template(network_id: int) -> ScorecardTemplate:
-    """The published version in use; the network's first use creates version 1 from the defaults."""
+def template_in_use(network_id: int) -> ScorecardTemplate:
+    """The published version in use; before the network's first use, version 1 from the defaults, unsaved."""
     tpl = db.session.scalar(select(ScorecardTemplate).where(ScorecardTemplate.status == "published")
                             .order_by(ScorecardTemplate.version.desc()).limit(1))
-    if tpl is None:
-        tpl = ScorecardTemplate(network_id=network_id, version=1, name="经销商客户营销考评", status="published",
-                                items=[dict(i) for i in DEFAULT_ITEMS], grade_bands=DEFAULT_BANDS,
-                                published_at=utcnow())
+    return tpl or ScorecardTemplate(network_id=network_id, version=1, name="经销商客户营销考评", status="published",
+                                    items=[dict(i) for i in DEFAULT_ITEMS], grade_bands=DEFAULT_BANDS,
+                                    published_at=utcnow())
+
+
+def current_template(network_id: int) -> ScorecardTemplate:
+    """The published version in use; the network's first use saves version 1."""
+    tpl = template_in_use(network_id)
+    if tpl.id is None:
         db.session.add(tpl)
         db.session.flush()
     return tpl
@@ -119,6 +124,47 @@ def check_template(items: list[dict], bands: list) -> None:
     minima = [b[0] for b in bands]
     if not bands or minima != sorted(minima, reverse=True) or minima[-1] != 0 or len(set(minima)) != len(minima):
         raise ScorecardError(_l("等级分数线须从高到低排列且互不相同，最后一档为 0。"))
+
+
+def _number(posted, name: str, low: float, high: float) -> float:
+    try:
+        value = float(posted.get(name, ""))
+    except ValueError:
+        raise ScorecardError(_l("请填写数字：%(f)s", f=name))
+    if not low <= value <= high:
+        raise ScorecardError(_l("%(f)s 须在 %(lo)s 到 %(hi)s 之间。", f=name, lo=low, hi=high))
+    return value
+
+
+def update_draft(draft: ScorecardTemplate, posted) -> ScorecardTemplate:
+    """The draft from the template page's fields (use-, weight-, full_at-, cap- per rule; grade-/min- per band)."""
+    items = []
+    for key in scoring.RULES:
+        if posted.get(f"use-{key}") == "1":
+            items.append({"key": key, "weight": _number(posted, f"weight-{key}", 0.5, 100),
+                          "full_at": _number(posted, f"full_at-{key}", 0.01, 1),
+                          "cap": _number(posted, f"cap-{key}", 0.5, 200)})
+    bands = []
+    for n in range(6):
+        grade = posted.get(f"grade-{n}", "").strip()
+        if grade:
+            bands.append([_number(posted, f"min-{n}", 0, 100), grade[:4]])
+    check_template(items, bands)
+    draft.items, draft.grade_bands = items, bands
+    draft.name = (posted.get("name") or draft.name).strip()[:120]
+    draft.deduction_cap = _number(posted, "deduction_cap", 0, 100)
+    draft.appeal_days = int(_number(posted, "appeal_days", 1, 60))
+    return draft
+
+
+def set_schedule(network_id: int, period_kind: str, day: int) -> EvaluationSchedule:
+    """Automatic evaluation: the kind of period evaluated and the day of the month after it ends."""
+    schedule = db.session.scalar(select(EvaluationSchedule))
+    if schedule is None:
+        schedule = EvaluationSchedule(network_id=network_id)
+        db.session.add(schedule)
+    schedule.period_kind, schedule.day = period_kind, day
+    return schedule
 
 
 def publish(draft: ScorecardTemplate) -> ScorecardTemplate:

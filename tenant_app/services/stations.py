@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 
 from .. import vocab
 from ..extensions import db
-from ..models import (SURVEY_ASPECTS, DealVehicle, HotAlert, Opportunity, RepairOrder, ServiceCallback,
+from ..models import (SURVEY_ASPECTS, HotAlert, RepairOrder, ServiceCallback,
                       ServiceSettings, Vehicle)
 from .errors import DomainError
 from .deals import vin_problem
@@ -30,22 +30,11 @@ def settings(network_id: int) -> ServiceSettings:
 
 
 def find_vehicle(query: str) -> Vehicle | None:
-    """By VIN or plate. A VIN sold through a dealer's deal becomes a vehicle on first look-up."""
+    """By VIN or plate (a vehicle sold through a dealer's deal exists from the deal on)."""
     q = (query or "").strip().upper().replace(" ", "")
     if not q:
         return None
-    vehicle = db.session.scalar(select(Vehicle).where(or_(Vehicle.vin == q, Vehicle.plate == q)).limit(1))
-    if vehicle is not None or len(q) != 17:
-        return vehicle
-    sold = db.session.scalar(select(DealVehicle).where(DealVehicle.vin == q))
-    if sold is None:
-        return None
-    opp = db.session.get(Opportunity, sold.opportunity_id)
-    vehicle = Vehicle(network_id=sold.network_id, vin=q, model=sold.model, customer_id=opp.customer_id,
-                      selling_org_id=sold.org_id)
-    db.session.add(vehicle)
-    db.session.flush()
-    return vehicle
+    return db.session.scalar(select(Vehicle).where(or_(Vehicle.vin == q, Vehicle.plate == q)).limit(1))
 
 
 def register_vehicle(station, *, vin: str, model: str, plate: str, owner_name: str, owner_phone: str) -> Vehicle:

@@ -36,6 +36,12 @@ def create_session(*, title: str, held_on: date, place: str, topic: str, max_sco
     return session
 
 
+def record_all(session, attended: set[int], scores: dict[int, str]) -> None:
+    """Attendance and scores of every invitation of a session, as posted (ids of the invitations attended)."""
+    for inv in session.invitations:
+        record(inv, inv.id in attended, scores.get(inv.id, ""))
+
+
 def record(invitation: TrainingInvitation, attended: bool, score: str) -> None:
     """Attendance, and the score of one who attended (0..the session's maximum)."""
     score = (score or "").strip()

@@ -9,8 +9,9 @@ from ...extensions import db, limiter
 from ...policies import skip_authorization
 from ...security import public
 from ...services import audit
-from ...services.accounts import AccountError, authenticate, change_password
+from ...services.accounts import authenticate, change_password
 from ...web import PARTY_HOME
+from ..actions import attempt
 from ..routing import Routes
 from .forms import LoginForm, PasswordForm
 
@@ -84,16 +85,10 @@ def password():
     skip_authorization()  # a user's own password
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            change_password(current_user._get_current_object(), form.current.data, form.new.data)
-        except AccountError as e:
-            db.session.rollback()
-            form.new.errors.append(str(e))
-        else:
-            db.session.commit()
+        if attempt(lambda: change_password(current_user._get_current_object(), form.current.data, form.new.data),
+                   _("密码已修改，其他设备上的登录已失效。"), field=form.new):
             # The token rotated: log in again under it so this browser stays signed in.
             login_user(current_user._get_current_object())
-            flash(_("密码已修改，其他设备上的登录已失效。"), "success")
             return redirect(url_for(PARTY_HOME[current_user.party]))
     return render_template("auth/password.html", form=form)
 

@@ -1,7 +1,7 @@
 """Policy support (政策支持): promotions and policies published to chosen parties, and who acknowledged."""
 import os
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Organisation
 from ...policies import authorize, scope
+from ..actions import attempt
 from ..routing import Routes
 
 routes = Routes()
@@ -19,7 +20,7 @@ register = routes.register
 @routes.route("/announcements", methods=["GET", "POST"])
 def announcements():
     from ...models import Announcement
-    from ...services.announcements import AnnouncementError, publish
+    from ...services.announcements import publish
     from .forms import AnnouncementForm
 
     authorize(current_user, "create" if request.method == "POST" else "list", Announcement)
@@ -28,22 +29,15 @@ def announcements():
                                   .order_by(Organisation.code)).all()
     form.builder_org_id.choices = [(0, _("无"))] + [(o.id, f"{o.code} {o.name}") for o in builders]
     if form.validate_on_submit():
-        try:
-            if form.builder_org_id.data and form.builder_org_id.data not in {o.id for o in builders}:
-                raise AnnouncementError(_("请选择改装厂。"))
-            ann = publish(current_user.network_id, current_user, kind=form.kind.data, title=form.title.data,
-                          body=form.body.data or "", effective_from=form.effective_from.data,
-                          effective_to=form.effective_to.data, parties=form.parties.data or [],
-                          upload=form.document.data,
-                          store=os.path.join(current_app.instance_path, "documents", str(current_user.network_id)))
-            ann.builder_org_id = form.builder_org_id.data or None
-            db.session.commit()
-        except AnnouncementError as e:
-            db.session.rollback()
-            form.title.errors.append(str(e))
-        else:
-            flash(_("已发布：%(t)s", t=ann.title), "success")
-            return redirect(url_for(".announcement", announcement_id=ann.id))
+        done = attempt(lambda: publish(
+            current_user.network_id, current_user, kind=form.kind.data, title=form.title.data,
+            body=form.body.data or "", effective_from=form.effective_from.data, effective_to=form.effective_to.data,
+            parties=form.parties.data or [], upload=form.document.data,
+            store=os.path.join(current_app.instance_path, "documents", str(current_user.network_id)),
+            builder=form.builder_org_id.data or None, builders={o.id for o in builders}),
+            lambda ann: _("已发布：%(t)s", t=ann.title), field=form.title)
+        if done:
+            return redirect(url_for(".announcement", announcement_id=done.value.id))
     rows = db.session.scalars(scope(current_user, select(Announcement), Announcement)
                               .order_by(Announcement.published_at.desc())).all()
     return render_template("manufacturer/announcements.html", rows=rows, form=form)

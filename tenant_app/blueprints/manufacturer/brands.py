@@ -1,5 +1,5 @@
 """The brand dictionary: brands and aliases, unknown brands mapped onto known ones."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from ...extensions import db
 from ...models import Brand, FleetEntry
 from ...policies import authorize, scope
-from ...services.brands import BrandError, map_brand, save_brand
-from ..listing import flash_form_errors
+from ...services.brands import map_brand, save_brand
+from ..actions import attempt, submit
 from ..routing import Routes
 from .forms import BrandForm
 
@@ -22,14 +22,8 @@ def brands():
     form = BrandForm()
     if form.validate_on_submit():
         authorize(current_user, "create", Brand)
-        try:
-            save_brand(None, name=form.name.data, aliases=form.aliases.data or "")
-            db.session.commit()
-        except BrandError as e:
-            db.session.rollback()
-            form.name.errors.append(str(e))
-        else:
-            flash(_("已添加品牌。"), "success")
+        if attempt(lambda: save_brand(None, name=form.name.data, aliases=form.aliases.data or ""),
+                   _("已添加品牌。"), field=form.name):
             return redirect(url_for(".brands"))
     lines = dict(db.session.execute(select(FleetEntry.brand_id, func.sum(FleetEntry.quantity))
                                     .group_by(FleetEntry.brand_id)).all())
@@ -42,17 +36,7 @@ def brands():
 @routes.route("/brands/<int:brand_id>", methods=["POST"])
 def brand_edit(brand_id):
     brand = authorize(current_user, "edit", db.session.get(Brand, brand_id))
-    form = BrandForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for(".brands"))
-    try:
-        save_brand(brand, name=form.name.data, aliases=form.aliases.data or "")
-        db.session.commit()
-        flash(_("已保存。"), "success")
-    except BrandError as e:
-        db.session.rollback()
-        flash(str(e), "danger")
+    submit(BrandForm(), lambda f: save_brand(brand, name=f.name.data, aliases=f.aliases.data or ""), _("已保存。"))
     return redirect(url_for(".brands"))
 
 
@@ -60,11 +44,6 @@ def brand_edit(brand_id):
 def brand_map(brand_id):
     unmapped = authorize(current_user, "map", db.session.get(Brand, brand_id))
     target = authorize(current_user, "view", db.session.get(Brand, request.form.get("target_id", type=int)))
-    try:
-        moved = map_brand(unmapped, target)
-        db.session.commit()
-        flash(_("已将 %(a)s 归入 %(b)s（%(n)s 条车队记录）。", a=unmapped.name, b=target.name, n=moved), "success")
-    except BrandError as e:
-        db.session.rollback()
-        flash(str(e), "danger")
+    attempt(lambda: map_brand(unmapped, target),
+            lambda moved: _("已将 %(a)s 归入 %(b)s（%(n)s 条车队记录）。", a=unmapped.name, b=target.name, n=moved))
     return redirect(url_for(".brands"))

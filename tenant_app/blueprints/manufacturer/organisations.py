@@ -1,5 +1,5 @@
 """The network's organisations: dealers, body-builders, stations; created, edited, suspended by network administrators."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -7,10 +7,10 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Organisation, User
 from ...policies import authorize, scope
-from ...services.accounts import AccountError
-from ...services.orgs import create_org, set_org_status
+from ...services.orgs import create_org, set_org_status, update_org
 from ...web import ORG_KIND_LABELS
 from ..listing import paginate, search, sort
+from ..actions import attempt
 from ..routing import Routes
 from .forms import OrgForm
 
@@ -38,15 +38,10 @@ def org_new():
     authorize(current_user, "create", Organisation)
     form = OrgForm()
     if form.validate_on_submit():
-        try:
-            org = create_org(network_id=current_user.network_id, **_org_fields(form))
-            db.session.commit()
-        except AccountError as e:
-            db.session.rollback()
-            form.code.errors.append(str(e))
-        else:
-            flash(_("已创建机构 %(name)s。", name=org.name), "success")
-            return redirect(url_for(".org", org_id=org.id))
+        done = attempt(lambda: create_org(network_id=current_user.network_id, **_org_fields(form)),
+                       lambda org: _("已创建机构 %(name)s。", name=org.name), field=form.code)
+        if done:
+            return redirect(url_for(".org", org_id=done.value.id))
     return render_template("manufacturer/org_form.html", form=form, org=None)
 
 
@@ -69,11 +64,7 @@ def org_edit(org_id):
     form.kind.choices = [(org.kind, ORG_KIND_LABELS[org.kind])]  # the kind never changes (the maker's included)
     form.kind.render_kw = form.code.render_kw = {"disabled": True}
     form.kind.data, form.code.data = org.kind, org.code
-    if form.validate_on_submit():
-        for k in ("name", "province", "city", "address", "phone"):
-            setattr(org, k, (getattr(form, k).data or "").strip())
-        db.session.commit()
-        flash(_("已保存。"), "success")
+    if form.validate_on_submit() and attempt(lambda: update_org(org, _org_fields(form)), _("已保存。")):
         return redirect(url_for(".org", org_id=org.id))
     return render_template("manufacturer/org_form.html", form=form, org=org)
 
@@ -82,7 +73,6 @@ def org_edit(org_id):
 def org_status(org_id):
     org = authorize(current_user, "suspend", db.session.get(Organisation, org_id))
     status = "suspended" if request.form.get("status") == "suspended" else "active"
-    set_org_status(org, status)
-    db.session.commit()
-    flash(_("机构已停用，其用户无法登录。") if status == "suspended" else _("机构已启用。"), "success")
+    attempt(lambda: set_org_status(org, status),
+            _("机构已停用，其用户无法登录。") if status == "suspended" else _("机构已启用。"))
     return redirect(url_for(".org", org_id=org.id))

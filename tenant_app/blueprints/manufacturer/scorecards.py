@@ -18,7 +18,8 @@ from ...policies import authorize, can, scope
 from ...reports.pdf import read_checked
 from ...services import scorecards as service
 from ...services.scoring import RULES
-from ..listing import flash_form_errors, paginate
+from ..listing import paginate
+from ..actions import attempt, submit
 from ..routing import Routes
 from ..shared.scorecards import card_context
 from .forms import DeductionForm, PeriodForm, ResolveForm, ScheduleForm
@@ -33,23 +34,16 @@ def evaluations():
     form = PeriodForm()
     if request.method == "POST":
         authorize(current_user, "create", Evaluation)
-        if form.validate_on_submit():
-            try:
-                evaluation, _created = service.open_evaluation(current_user.network_id, form.period.data,
-                                                               by=current_user)
-            except service.ScorecardError as e:
-                db.session.rollback()
-                flash(str(e), "danger")
-            else:
-                start_evaluation(evaluation, current_user.id)
-                return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
-        else:
-            flash_form_errors(form)
+        done = submit(form, lambda f: service.open_evaluation(current_user.network_id, f.period.data,
+                                                               by=current_user)[0])
+        if done:
+            start_evaluation(done.value, current_user.id)
+            return redirect(url_for(".evaluation", evaluation_id=done.value.id))
     page = paginate(scope(current_user, select(Evaluation), Evaluation).order_by(Evaluation.starts_on.desc(),
                                                                                 Evaluation.kind))
     schedule = db.session.scalar(select(EvaluationSchedule)) or EvaluationSchedule(period_kind="", day=5)
     return render_template("manufacturer/evaluations.html", page=page, form=form,
-                           schedule_form=ScheduleForm(obj=schedule), template=service.current_template(
+                           schedule_form=ScheduleForm(obj=schedule), template=service.template_in_use(
                                current_user.network_id), open_appeals=_open_appeals())
 
 
@@ -57,72 +51,33 @@ def evaluations():
 def evaluation_schedule():
     authorize(current_user, "edit", EvaluationSchedule)
     form = ScheduleForm()
-    if form.validate_on_submit():
-        schedule = db.session.scalar(select(EvaluationSchedule))
-        if schedule is None:
-            schedule = EvaluationSchedule(network_id=current_user.network_id)
-            db.session.add(schedule)
-        schedule.period_kind, schedule.day = form.period_kind.data, form.day.data
-        db.session.commit()
-        flash(_("自动考评设置已保存。"), "success")
-    else:
-        flash_form_errors(form)
+    submit(form, lambda f: service.set_schedule(current_user.network_id, f.period_kind.data, f.day.data),
+           _("自动考评设置已保存。"))
     return redirect(url_for(".evaluations"))
 
 
 @routes.route("/scorecards/template", methods=["GET", "POST"])
 def scorecard_template():
     authorize(current_user, "view", ScorecardTemplate)
-    current = service.current_template(current_user.network_id)
-    draft = db.session.scalar(select(ScorecardTemplate).where(ScorecardTemplate.status == "draft"))
+    draft = None
     if request.method == "POST":
         authorize(current_user, "edit", ScorecardTemplate)
-        draft = service.draft_of(current_user.network_id, current_user)
-        try:
-            _save_draft(draft)
-            if request.form.get("action") == "publish":
-                service.publish(draft)
-                flash(_("第 %(v)s 版已发布，此后的考评使用该版本。", v=draft.version), "success")
-            else:
-                flash(_("草稿已保存。"), "success")
-            db.session.commit()
+        publishing = request.form.get("action") == "publish"
+        if attempt(lambda: _save_template(publishing), lambda d: _(
+                "第 %(v)s 版已发布，此后的考评使用该版本。", v=d.version) if publishing else _("草稿已保存。")):
             return redirect(url_for(".scorecard_template"))
-        except service.ScorecardError as e:
-            db.session.rollback()
-            flash(str(e), "danger")
-            draft = None
-    db.session.commit()  # the network's first look creates version 1
-    versions = db.session.scalars(select(ScorecardTemplate).order_by(ScorecardTemplate.version.desc())).all()
+    else:
+        draft = db.session.scalar(select(ScorecardTemplate).where(ScorecardTemplate.status == "draft"))
+    current = service.template_in_use(current_user.network_id)
+    versions = db.session.scalars(select(ScorecardTemplate).order_by(ScorecardTemplate.version.desc())).all() \
+        or [current]  # before the network's first use: version 1, from the defaults
     return render_template("manufacturer/scorecard_template.html", current=current, draft=draft,
                            versions=versions, rules=RULES, editing=draft or current)
 
 
-def _number(name: str, low: float, high: float) -> float:
-    try:
-        value = float(request.form.get(name, ""))
-    except ValueError:
-        raise service.ScorecardError(_("请填写数字：%(f)s", f=name))
-    if not low <= value <= high:
-        raise service.ScorecardError(_("%(f)s 须在 %(lo)s 到 %(hi)s 之间。", f=name, lo=low, hi=high))
-    return value
-
-
-def _save_draft(draft: ScorecardTemplate) -> None:
-    items = []
-    for key in RULES:
-        if request.form.get(f"use-{key}") == "1":
-            items.append({"key": key, "weight": _number(f"weight-{key}", 0.5, 100),
-                          "full_at": _number(f"full_at-{key}", 0.01, 1), "cap": _number(f"cap-{key}", 0.5, 200)})
-    bands = []
-    for n in range(6):
-        grade = request.form.get(f"grade-{n}", "").strip()
-        if grade:
-            bands.append([_number(f"min-{n}", 0, 100), grade[:4]])
-    service.check_template(items, bands)
-    draft.items, draft.grade_bands = items, bands
-    draft.name = (request.form.get("name") or draft.name).strip()[:120]
-    draft.deduction_cap = _number("deduction_cap", 0, 100)
-    draft.appeal_days = int(_number("appeal_days", 1, 60))
+def _save_template(publishing: bool) -> ScorecardTemplate:
+    draft = service.update_draft(service.draft_of(current_user.network_id, current_user), request.form)
+    return service.publish(draft) if publishing else draft
 
 
 @routes.route("/scorecards/<int:evaluation_id>")
@@ -146,15 +101,15 @@ def evaluation(evaluation_id):
 def evaluation_render(evaluation_id):
     """Render what is missing (e.g. after a failure the retries did not fix)."""
     evaluation = authorize(current_user, "render", db.session.get(Evaluation, evaluation_id))
-    n = _commit_and_render(evaluation)
+    parts = plan_renders(evaluation, current_user.id)
+    db.session.commit()
+    n = _enqueue_renders(parts)
     flash(_("已安排 %(n)s 个生成任务。", n=n) if n else _("没有需要生成的报告。"), "info")
     return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
 
 
-def _commit_and_render(evaluation) -> int:
-    """Commit what the view changed with the render jobs it calls for, then queue them."""
-    parts = plan_renders(evaluation, current_user.id)
-    db.session.commit()
+def _enqueue_renders(parts) -> int:
+    """Queue the render jobs a committed change called for."""
     for part in parts:
         enqueue(part, render_pdfs, "reports")
     return len(parts)
@@ -218,17 +173,12 @@ def scorecard(card_id):
 def scorecard_deduct(card_id):
     card = authorize(current_user, "deduct", db.session.get(Scorecard, card_id))
     form = DeductionForm()
-    if form.validate_on_submit():
-        try:
-            service.add_deduction(card, float(form.points.data or Decimal(0)), form.reason.data, current_user)
-            _commit_and_render(card.evaluation)
-        except service.ScorecardError as e:
-            db.session.rollback()
-            flash(str(e), "danger")
-        else:
-            flash(_("已扣分，考评表重新签发（第 %(r)s 次）。", r=card.revision), "success")
-    else:
-        flash_form_errors(form)
+    def deduct(f):
+        service.add_deduction(card, float(f.points.data or Decimal(0)), f.reason.data, current_user)
+        return plan_renders(card.evaluation, current_user.id)
+    done = submit(form, deduct, lambda parts: _("已扣分，考评表重新签发（第 %(r)s 次）。", r=card.revision))
+    if done:
+        _enqueue_renders(done.value)
     return redirect(url_for(".scorecard", card_id=card.id))
 
 
@@ -254,16 +204,12 @@ def _open_appeals() -> int:
 def appeal_resolve(appeal_id):
     appeal = authorize(current_user, "resolve", db.session.get(Appeal, appeal_id))
     form = ResolveForm()
-    if form.validate_on_submit():
-        try:
-            points = float(form.points.data) if form.points.data is not None else None
-            service.resolve_appeal(appeal, form.decision.data, form.response.data, points, current_user)
-            _commit_and_render(appeal.scorecard.evaluation)
-        except service.ScorecardError as e:
-            db.session.rollback()
-            flash(str(e), "danger")
-        else:
-            flash(_("申诉已处理。") + (_("考评表已重新签发。") if appeal.status == "upheld" else ""), "success")
-    else:
-        flash_form_errors(form)
+    def resolve(f):
+        points = float(f.points.data) if f.points.data is not None else None
+        service.resolve_appeal(appeal, f.decision.data, f.response.data, points, current_user)
+        return plan_renders(appeal.scorecard.evaluation, current_user.id)
+    done = submit(form, resolve, lambda parts: _("申诉已处理。") + (
+        _("考评表已重新签发。") if appeal.status == "upheld" else ""))
+    if done:
+        _enqueue_renders(done.value)
     return redirect(url_for(".scorecard", card_id=appeal.scorecard_id) + "#appeals")

@@ -25,8 +25,7 @@ def supervised(org_id) -> Organisation:
 
 
 def looked_at(obj, what: str) -> None:
-    audit.record("view", network_id=current_user.network_id, obj=obj, summary=what)
-    db.session.commit()
+    audit.record_look(obj, what, current_user, current_user.network_id)
 
 
 def _ledger_orgs(kind: str):

@@ -1,5 +1,5 @@
 """Training sessions and the preparation-checklist audits of dealers."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -10,7 +10,8 @@ from ...extensions import db
 from ...models import PREPARATION_ITEMS, Organisation, PreparationAudit, TrainingInvitation, TrainingSession
 from ...policies import authorize, scope
 from ...services import training as service
-from ..listing import flash_form_errors, paginate, search
+from ..listing import paginate, search
+from ..actions import submit
 from ..routing import Routes
 from .forms import PreparationForm, TrainingForm
 
@@ -32,21 +33,12 @@ def trainings():
     form.orgs.choices = [(o.id, f"{o.code} {o.name}") for o in orgs]
     if request.method == "POST":
         authorize(current_user, "create", TrainingSession)
-        if form.validate_on_submit():
-            try:
-                session = service.create_session(
-                    title=form.title.data, held_on=form.held_on.data, place=form.place.data or "",
-                    topic=form.topic.data or "", max_score=form.max_score.data,
-                    orgs=[o for o in orgs if o.id in form.orgs.data], by=current_user)
-                db.session.commit()
-            except service.TrainingError as e:
-                db.session.rollback()
-                flash(str(e), "danger")
-            else:
-                flash(_("培训已创建，已邀请 %(n)s 人。", n=len(session.invitations)), "success")
-                return redirect(url_for(".training", session_id=session.id))
-        else:
-            flash_form_errors(form)
+        done = submit(form, lambda f: service.create_session(
+            title=f.title.data, held_on=f.held_on.data, place=f.place.data or "", topic=f.topic.data or "",
+            max_score=f.max_score.data, orgs=[o for o in orgs if o.id in f.orgs.data], by=current_user),
+            lambda session: _("培训已创建，已邀请 %(n)s 人。", n=len(session.invitations)))
+        if done:
+            return redirect(url_for(".training", session_id=done.value.id))
     stmt = scope(current_user, select(TrainingSession), TrainingSession)
     stmt = search(stmt, [TrainingSession.title, TrainingSession.place], request.args.get("q"))
     page = paginate(stmt.order_by(TrainingSession.held_on.desc(), TrainingSession.id.desc()))
@@ -64,18 +56,10 @@ def training(session_id):
     form = FlaskForm()
     if request.method == "POST":
         authorize(current_user, "record", session)
-        if form.validate_on_submit():
-            try:
-                for inv in session.invitations:
-                    service.record(inv, request.form.get(f"attended-{inv.id}") == "1",
-                                    request.form.get(f"score-{inv.id}", ""))
-                db.session.commit()
-            except service.TrainingError as e:
-                db.session.rollback()
-                flash(str(e), "danger")
-            else:
-                flash(_("出勤和成绩已保存。"), "success")
-                return redirect(url_for(".training", session_id=session.id))
+        attended = {i.id for i in session.invitations if request.form.get(f"attended-{i.id}") == "1"}
+        scores = {i.id: request.form.get(f"score-{i.id}", "") for i in session.invitations}
+        if submit(form, lambda f: service.record_all(session, attended, scores), _("出勤和成绩已保存。")):
+            return redirect(url_for(".training", session_id=session.id))
     invitations = db.session.scalars(select(TrainingInvitation).where(TrainingInvitation.session_id == session.id)
                                      .options(selectinload(TrainingInvitation.org),
                                               selectinload(TrainingInvitation.user))
@@ -89,21 +73,12 @@ def dealer_preparation(org_id):
     form = PreparationForm()
     if request.method == "POST":
         authorize(current_user, "audit_preparation", org)
-        if form.validate_on_submit():
-            try:
-                service.audit_preparation(
-                    org, audited_on=form.audited_on.data, remark=form.remark.data or "",
-                    results={i: request.form.get(f"item-{i}") == "1" for i in PREPARATION_ITEMS},
-                    notes={i: request.form.get(f"note-{i}", "") for i in PREPARATION_ITEMS}, by=current_user)
-                db.session.commit()
-            except service.TrainingError as e:
-                db.session.rollback()
-                flash(str(e), "danger")
-            else:
-                flash(_("前期准备审核已保存。"), "success")
-                return redirect(url_for(".dealer_preparation", org_id=org.id))
-        else:
-            flash_form_errors(form)
+        if submit(form, lambda f: service.audit_preparation(
+                org, audited_on=f.audited_on.data, remark=f.remark.data or "",
+                results={i: request.form.get(f"item-{i}") == "1" for i in PREPARATION_ITEMS},
+                notes={i: request.form.get(f"note-{i}", "") for i in PREPARATION_ITEMS}, by=current_user),
+                _("前期准备审核已保存。")):
+            return redirect(url_for(".dealer_preparation", org_id=org.id))
     audits = db.session.scalars(scope(current_user, select(PreparationAudit).where(PreparationAudit.org_id == org.id),
                                       PreparationAudit).order_by(PreparationAudit.audited_on.desc(),
                                                                  PreparationAudit.id.desc())).all()

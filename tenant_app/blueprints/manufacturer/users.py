@@ -1,7 +1,7 @@
 """Users of every organisation: created with their roles, edited, suspended, passwords reset."""
 import re
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,8 +9,9 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import ROLES, Organisation, User
 from ...policies import authorize, scope
-from ...services.accounts import AccountError, create_user, reset_password, set_status, update_user
+from ...services.accounts import create_user, reset_password, set_status, update_user
 from ..listing import paginate, search, sort
+from ..actions import attempt
 from ..routing import Routes
 from .forms import UserForm
 
@@ -58,15 +59,12 @@ def user_new():
         form.org_id.data = request.args.get("org_id", type=int)
     if form.validate_on_submit():
         org = authorize(current_user, "view", db.session.get(Organisation, form.org_id.data))
-        try:
-            user, temp = create_user(org, username=form.username.data, name=form.name.data, roles=form.roles.data,
-                                     phone=form.phone.data or "", email=form.email.data or "",
-                                     regions=_regions(form.regions.data))
-            db.session.commit()
-        except AccountError as e:
-            db.session.rollback()
-            form.username.errors.append(str(e))
-        else:
+        done = attempt(lambda: create_user(org, username=form.username.data, name=form.name.data,
+                                           roles=form.roles.data, phone=form.phone.data or "",
+                                           email=form.email.data or "", regions=_regions(form.regions.data)),
+                       field=form.username)
+        if done:
+            user, temp = done.value
             return render_template("manufacturer/password_issued.html", user=user, password=temp)
     return render_template("manufacturer/user_form.html", form=form, user=None)
 
@@ -84,15 +82,9 @@ def user_edit(user_id):
     form.org_id.choices = [(user.org_id, f"{user.org.code} {user.org.name}")]  # fixed, even if suspended
     form.org_id.data, form.username.data = user.org_id, user.username
     if form.validate_on_submit():
-        try:
-            update_user(user, name=form.name.data, roles=form.roles.data, phone=form.phone.data or "",
-                        email=form.email.data or "", regions=_regions(form.regions.data))
-            db.session.commit()
-        except AccountError as e:
-            db.session.rollback()
-            form.roles.errors.append(str(e))
-        else:
-            flash(_("已保存。"), "success")
+        if attempt(lambda: update_user(user, name=form.name.data, roles=form.roles.data, phone=form.phone.data or "",
+                                       email=form.email.data or "", regions=_regions(form.regions.data)),
+                   _("已保存。"), field=form.roles):
             return redirect(url_for(".user", user_id=user.id))
     return render_template("manufacturer/user_form.html", form=form, user=user)
 
@@ -101,14 +93,8 @@ def user_edit(user_id):
 def user_status(user_id):
     user = authorize(current_user, "suspend", db.session.get(User, user_id))
     status = "suspended" if request.form.get("status") == "suspended" else "active"
-    try:
-        set_status(user, status, by=current_user)
-        db.session.commit()
-    except AccountError as e:
-        db.session.rollback()
-        flash(str(e), "danger")
-    else:
-        flash(_("用户已停用，其登录已失效。") if status == "suspended" else _("用户已启用。"), "success")
+    attempt(lambda: set_status(user, status, by=current_user),
+            _("用户已停用，其登录已失效。") if status == "suspended" else _("用户已启用。"))
     return redirect(url_for(".user", user_id=user.id))
 
 

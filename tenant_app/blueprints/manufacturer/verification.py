@@ -1,5 +1,5 @@
 """Callback verification: random samples of a dealer's callbacks, checked by phone."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from ...extensions import db
 from ...models import Callback, CallbackCheck, VerificationSample
 from ...policies import authorize, scope
 from ...services import verification as verify
+from ..actions import attempt
 from ..routing import Routes
 from .forms import SampleForm
 from .supervision import looked_at, supervised
@@ -22,16 +23,11 @@ def verification(org_id):
     org = supervised(org_id)
     form = SampleForm()
     if form.validate_on_submit():
-        try:
-            sample = verify.draw_sample(org, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                                        size=form.size.data, by=current_user)
-            db.session.commit()
-        except verify.VerificationError as e:
-            db.session.rollback()
-            form.size.errors.append(str(e))
-        else:
-            flash(_("已抽取 %(n)s 条回访记录。", n=sample.size), "success")
-            return redirect(url_for(".verification_sample", sample_id=sample.id))
+        done = attempt(lambda: verify.draw_sample(org, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                                  size=form.size.data, by=current_user),
+                       lambda sample: _("已抽取 %(n)s 条回访记录。", n=sample.size), field=form.size)
+        if done:
+            return redirect(url_for(".verification_sample", sample_id=done.value.id))
     samples = db.session.scalars(scope(current_user, select(VerificationSample).where(
         VerificationSample.org_id == org.id), VerificationSample).order_by(VerificationSample.id.desc())).all()
     confirmed, checked = verify.confirmation_rate(org.id)
@@ -55,10 +51,5 @@ def verification_mark(sample_id, check_id):
     check = authorize(current_user, "mark", db.session.get(CallbackCheck, check_id))
     if check.sample_id != sample_id:
         authorize(current_user, "mark", None)
-    try:
-        verify.mark(check, request.form.get("status", ""), request.form.get("note", ""), current_user)
-        db.session.commit()
-    except verify.VerificationError as e:
-        db.session.rollback()
-        flash(str(e), "danger")
+    attempt(lambda: verify.mark(check, request.form.get("status", ""), request.form.get("note", ""), current_user))
     return redirect(url_for(".verification_sample", sample_id=sample_id) + f"#check-{check_id}")

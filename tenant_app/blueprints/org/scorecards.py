@@ -17,6 +17,7 @@ from ...services import audit as audit_log
 from ...services import scorecards as service
 from ...services import scoring
 from ..listing import paginate
+from ..actions import submit
 from ..routing import Routes
 from ..shared.scorecards import card_context
 
@@ -42,16 +43,9 @@ def scorecard(card_id):
 @routes.route("/scorecards/<int:card_id>/appeals", methods=["POST"])
 def scorecard_appeal(card_id):
     card = authorize(current_user, "appeal", db.session.get(Scorecard, card_id))
-    form = FlaskForm()
-    if form.validate_on_submit():
-        try:
-            service.raise_appeal(card, request.form.get("item", ""), request.form.get("reason", ""), current_user)
-            db.session.commit()
-        except service.ScorecardError as e:
-            db.session.rollback()
-            flash(str(e), "danger")
-        else:
-            flash(_("申诉已提交，等待柳汽处理。"), "success")
+    submit(FlaskForm(), lambda form: service.raise_appeal(card, request.form.get("item", ""),
+                                                          request.form.get("reason", ""), current_user),
+           _("申诉已提交，等待柳汽处理。"))
     return redirect(url_for(".scorecard", card_id=card.id) + "#appeals")
 
 
@@ -63,9 +57,8 @@ def scorecard_pdf(card_id):
         flash(_("考评表 PDF 尚未生成，请稍后再试。"), "warning")
         return redirect(url_for(".scorecard", card_id=card.id))
     if card.org_id != current_user.org_id:
-        audit_log.record("view", network_id=card.network_id, obj=card, user=current_user,
-                         summary=f"scorecard pdf {card.org.code} {card.evaluation.period}")
-        db.session.commit()
+        audit_log.record_look(card, f"scorecard pdf {card.org.code} {card.evaluation.period}", current_user,
+                              card.network_id)
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=f"scorecard-{card.org.code}-{card.evaluation.period}-r{card.pdf_revision}.pdf")
 
@@ -82,9 +75,8 @@ def scorecard_evidence(card_id, key):
     page_no = max(request.args.get("page", 1, type=int) or 1, 1)
     ev = card.evaluation
     if card.org_id != current_user.org_id:  # the manufacturer looking into a dealer's records
-        audit_log.record("view", network_id=card.network_id, obj=card, user=current_user,
-                         summary=f"scorecard evidence {card.org.code} {ev.period} {key}")
-        db.session.commit()
+        audit_log.record_look(card, f"scorecard evidence {card.org.code} {ev.period} {key}", current_user,
+                              card.network_id)
     rows, total = scoring.evidence(key, card.org_id, ev.starts_on, ev.ends_on, ev.kind, counted=counted,
                                    page=page_no, per_page=50)
     return render_template("org/scorecard_evidence.html", card=card, item=item, rule=scoring.RULES[key],

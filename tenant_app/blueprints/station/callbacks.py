@@ -13,7 +13,8 @@ from ...models import HotAlert, RepairOrder, ServiceCallback
 from ...policies import authorize, scope
 from ...services import stations as station
 from ...vocab import label
-from ..listing import flash_form_errors, paginate
+from ..listing import paginate
+from ..actions import submit
 from ..routing import Routes
 from .forms import ResolveAlertForm, SurveyForm
 
@@ -43,29 +44,21 @@ def callback(callback_id):
     form = SurveyForm()
     if request.method == "POST":
         authorize(current_user, "record", cb)
-        if form.validate_on_submit():
-            try:
-                if request.form.get("outcome") == "unreachable":
-                    station.unreachable(cb, date.today(), station.settings(current_user.network_id))
-                    message = _("未接通，明天再回访。") if cb.method == "phone" else \
-                        _("多次未接通，改为%(m)s回访。", m=label(vocab.SERVICE_METHODS, cb.method))
-                    alert = None
-                else:
-                    scores = {k[6:]: int(v) if v else None for k, v in form.data.items() if k.startswith("score_")}
-                    alert = station.reached(cb, date.today(), station.settings(current_user.network_id), scores=scores,
-                                            complaint=form.complaint.data, comments=form.comments.data or "")
-                    message = _("回访已记录。")
-                db.session.commit()
-            except station.StationError as e:
-                db.session.rollback()
-                flash(str(e), "danger")
-            else:
-                flash(message, "success")
-                if alert is not None and alert.status == "open":
-                    flash(_("已生成热点预警，请于 %(day)s 前处理。", day=alert.deadline.isoformat()), "danger")
-                return redirect(url_for(".callback", callback_id=cb.id))
+        rules = station.settings(current_user.network_id)
+        if request.form.get("outcome") == "unreachable":
+            done = submit(form, lambda f: station.unreachable(cb, date.today(), rules), lambda _result: _(
+                "未接通，明天再回访。") if cb.method == "phone" else _(
+                "多次未接通，改为%(m)s回访。", m=label(vocab.SERVICE_METHODS, cb.method)))
         else:
-            flash_form_errors(form)
+            done = submit(form, lambda f: station.reached(
+                cb, date.today(), rules, complaint=f.complaint.data, comments=f.comments.data or "",
+                scores={k[6:]: int(v) if v else None for k, v in f.data.items() if k.startswith("score_")}),
+                _("回访已记录。"))
+        if done:
+            alert = done.value if request.form.get("outcome") != "unreachable" else None
+            if alert is not None and alert.status == "open":
+                flash(_("已生成热点预警，请于 %(day)s 前处理。", day=alert.deadline.isoformat()), "danger")
+            return redirect(url_for(".callback", callback_id=cb.id))
     return render_template("station/callback.html", cb=cb, form=form)
 
 
@@ -75,18 +68,9 @@ def alert(alert_id):
     form = ResolveAlertForm()
     if request.method == "POST":
         authorize(current_user, "resolve", alert)
-        if form.validate_on_submit():
-            try:
-                confirm = station.resolve(alert, form.resolution.data, date.today())
-                db.session.commit()
-            except station.StationError as e:
-                db.session.rollback()
-                flash(str(e), "danger")
-            else:
-                flash(_("已处理，%(day)s 回访确认客户满意后关闭。", day=confirm.due_on.isoformat()), "success")
-                return redirect(url_for(".alert", alert_id=alert.id))
-        else:
-            flash_form_errors(form)
+        if submit(form, lambda f: station.resolve(alert, f.resolution.data, date.today()),
+                  lambda confirm: _("已处理，%(day)s 回访确认客户满意后关闭。", day=confirm.due_on.isoformat())):
+            return redirect(url_for(".alert", alert_id=alert.id))
     confirms = db.session.scalars(select(ServiceCallback).where(ServiceCallback.alert_id == alert.id)
                                   .order_by(ServiceCallback.id)).all()
     return render_template("station/alert.html", alert=alert, form=form, confirms=confirms, today=date.today())

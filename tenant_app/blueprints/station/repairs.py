@@ -1,5 +1,5 @@
 """Repair orders; closing one schedules the callback after it."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,7 +9,8 @@ from ...extensions import db
 from ...models import HotAlert, RepairOrder, Vehicle
 from ...policies import authorize, scope
 from ...services import stations as station
-from ..listing import flash_form_errors, paginate, search, sort
+from ..listing import paginate, search, sort
+from ..actions import submit
 from ..routing import Routes
 from .forms import CloseForm
 
@@ -34,17 +35,8 @@ def repair(repair_id):
     form = CloseForm()
     if request.method == "POST":
         authorize(current_user, "close", repair)
-        if form.validate_on_submit():
-            try:
-                callback = station.close_repair(repair, form.date_out.data, station.settings(current_user.network_id))
-                db.session.commit()
-            except station.StationError as e:
-                db.session.rollback()
-                flash(str(e), "danger")
-            else:
-                flash(_("已结算出厂，回访定于 %(day)s。", day=callback.due_on.isoformat()), "success")
-                return redirect(url_for(".repair", repair_id=repair.id))
-        else:
-            flash_form_errors(form)
+        if submit(form, lambda f: station.close_repair(repair, f.date_out.data, station.settings(current_user.network_id)),
+                  lambda callback: _("已结算出厂，回访定于 %(day)s。", day=callback.due_on.isoformat())):
+            return redirect(url_for(".repair", repair_id=repair.id))
     alerts = db.session.scalars(select(HotAlert).where(HotAlert.repair_id == repair.id)).all()
     return render_template("station/repair.html", repair=repair, form=form, alerts=alerts)

@@ -8,7 +8,8 @@ from ...extensions import db
 from ...models import RepairOrder, Vehicle
 from ...policies import authorize, scope
 from ...services import stations as station
-from ..listing import flash_form_errors, paginate
+from ..listing import paginate
+from ..actions import attempt, submit
 from ..routing import Routes
 from .forms import RepairForm, VehicleForm
 
@@ -22,7 +23,6 @@ def vehicles():
     q = request.args.get("q", "").strip()
     if q:
         found = station.find_vehicle(q)
-        db.session.commit()  # a sold vehicle seen for the first time is kept
         if found is not None:
             return redirect(url_for(".vehicle", vehicle_id=found.id))
         flash(_("没有找到车架号或车牌号为 %(q)s 的车辆，可以登记。", q=q), "warning")
@@ -38,17 +38,12 @@ def vehicle_new():
     form = VehicleForm(data={"vin": request.args.get("vin", ""), "plate": request.args.get("plate", "")}
                        if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            vehicle = station.register_vehicle(current_user.org, vin=form.vin.data, model=form.model.data,
-                                               plate=form.plate.data or "", owner_name=form.owner_name.data,
-                                               owner_phone=form.owner_phone.data or "")
-            db.session.commit()
-        except station.StationError as e:
-            db.session.rollback()
-            form.vin.errors.append(str(e))
-        else:
-            flash(_("车辆已登记。"), "success")
-            return redirect(url_for(".vehicle", vehicle_id=vehicle.id))
+        done = attempt(lambda: station.register_vehicle(current_user.org, vin=form.vin.data, model=form.model.data,
+                                                        plate=form.plate.data or "", owner_name=form.owner_name.data,
+                                                        owner_phone=form.owner_phone.data or ""),
+                       _("车辆已登记。"), field=form.vin)
+        if done:
+            return redirect(url_for(".vehicle", vehicle_id=done.value.id))
     return render_template("station/vehicle_form.html", form=form)
 
 
@@ -58,21 +53,12 @@ def vehicle(vehicle_id):
     form = RepairForm()
     if request.method == "POST":
         authorize(current_user, "repair", vehicle)
-        if form.validate_on_submit():
-            try:
-                repair = station.open_repair(current_user.org, vehicle, kind=form.kind.data, date_in=form.date_in.data,
-                                             mileage=form.mileage.data, plate=form.plate.data or "",
-                                             work_done=form.work_done.data, parts=form.parts.data or "",
-                                             amount=form.amount.data, technician=form.technician.data or "")
-                db.session.commit()
-            except station.StationError as e:
-                db.session.rollback()
-                flash(str(e), "danger")
-            else:
-                flash(_("维修单已开立。"), "success")
-                return redirect(url_for(".repair", repair_id=repair.id))
-        else:
-            flash_form_errors(form)
+        done = submit(form, lambda f: station.open_repair(
+            current_user.org, vehicle, kind=f.kind.data, date_in=f.date_in.data, mileage=f.mileage.data,
+            plate=f.plate.data or "", work_done=f.work_done.data, parts=f.parts.data or "", amount=f.amount.data,
+            technician=f.technician.data or ""), _("维修单已开立。"))
+        if done:
+            return redirect(url_for(".repair", repair_id=done.value.id))
     history = db.session.scalars(scope(current_user, select(RepairOrder).where(RepairOrder.vehicle_id == vehicle.id),
                                        RepairOrder).order_by(RepairOrder.date_in.desc())).all()
     return render_template("station/vehicle.html", vehicle=vehicle, history=history, form=form)

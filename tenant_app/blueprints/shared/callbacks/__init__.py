@@ -3,7 +3,7 @@ import calendar
 from collections import defaultdict
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, select
@@ -15,6 +15,7 @@ from ....models import CallbackItem, CallbackPlan, CallbackStrategy, Customer
 from ....policies import authorize, can, scope
 from ....services import callbacks as cbs
 from ...listing import paginate
+from ...actions import attempt
 from ...routing import Routes
 from ..staff import org_staff
 from .forms import AssignForm, CallbackForm, PlanForm, StrategyForm
@@ -80,17 +81,14 @@ def plans():
     form = PlanForm()
     if form.validate_on_submit():
         authorize(current_user, "create", CallbackPlan)
-        try:
-            plan = cbs.generate_plan(current_user.org, title=form.title.data, starts_on=form.starts_on.data,
-                                     ends_on=form.ends_on.data, by=current_user)
-            db.session.commit()
-        except cbs.CallbackError as e:
-            db.session.rollback()
-            form.ends_on.errors.append(str(e))
-        else:
-            n = db.session.scalar(select(func.count(CallbackItem.id)).where(CallbackItem.plan_id == plan.id))
-            flash(_("已生成回访计划：%(n)s 项。", n=n), "success")
-            return redirect(url_for(".callback_plan", plan_id=plan.id))
+        done = attempt(lambda: cbs.generate_plan(current_user.org, title=form.title.data,
+                                                 starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                                 by=current_user),
+                       lambda plan: _("已生成回访计划：%(n)s 项。", n=db.session.scalar(
+                           select(func.count(CallbackItem.id)).where(CallbackItem.plan_id == plan.id))),
+                       field=form.ends_on)
+        if done:
+            return redirect(url_for(".callback_plan", plan_id=done.value.id))
     counts = dict(db.session.execute(scope(current_user, select(CallbackItem.plan_id, func.count()), CallbackItem)
                                      .group_by(CallbackItem.plan_id)).all())
     rows = db.session.scalars(scope(current_user, select(CallbackPlan), CallbackPlan)
@@ -107,15 +105,8 @@ def plan(plan_id):
     if form.validate_on_submit():
         authorize(current_user, "assign", plan)
         assignee = next((u for u in staff if u.id == form.assignee_id.data), None)
-        items = db.session.scalars(select(CallbackItem).where(CallbackItem.plan_id == plan.id,
-                                                              CallbackItem.id.in_(form.item_ids.data or []))).all()
-        if assignee is None or not items:
-            flash(_("请选择计划项和本机构的人员。"), "danger")
-        else:
-            for item in items:
-                item.assignee_id = assignee.id
-            db.session.commit()
-            flash(_("已将 %(n)s 项分配给 %(name)s。", n=len(items), name=assignee.name), "success")
+        attempt(lambda: cbs.assign_items(plan, assignee, form.item_ids.data),
+                lambda n: _("已将 %(n)s 项分配给 %(name)s。", n=n, name=assignee.name))
         return redirect(url_for(".callback_plan", plan_id=plan.id))
     stmt = select(CallbackItem).where(CallbackItem.plan_id == plan.id).options(*ITEM_ROWS) \
         .order_by(CallbackItem.due_on, CallbackItem.id)
@@ -139,15 +130,9 @@ def strategy_page(current, target, template):
     if form.validate_on_submit():
         authorize(current_user, "edit", target)
         matrix = {g: request.form.getlist(f"m-{g}") for g in vocab.CALLBACK_GROUPS}
-        try:
-            cbs.save_strategy(current_user.network_id, target.org_id, form.recent_years.data,
-                              form.middle_years.data, matrix)
-            db.session.commit()
-        except cbs.CallbackError as e:
-            db.session.rollback()
-            form.middle_years.errors.append(str(e))
-        else:
-            flash(_("回访策略已保存。"), "success")
+        if attempt(lambda: cbs.save_strategy(current_user.network_id, target.org_id, form.recent_years.data,
+                                             form.middle_years.data, matrix),
+                   _("回访策略已保存。"), field=form.middle_years):
             return redirect(request.path)
     return render_template(template, form=form, current=current, editable=can(current_user, "edit", target))
 
@@ -170,13 +155,6 @@ def record(customer_id):
     if form.validate_on_submit():
         data = form.data_fields()
         data["steps"] = [s for s in data["steps"] if s in steps]
-        try:
-            cbs.record_callback(customer, current_user, data, item)
-            db.session.commit()
-        except cbs.CallbackError as e:
-            db.session.rollback()
-            flash(str(e), "danger")
-        else:
-            flash(_("回访已记录。"), "success")
+        if attempt(lambda: cbs.record_callback(customer, current_user, data, item), _("回访已记录。")):
             return redirect(url_for(".customer", customer_id=customer.id))
     return render_template("callbacks/record.html", form=form, customer=customer, item=item)

@@ -16,6 +16,7 @@ from ....services.ledger_query import LedgerQuery, counts
 from ....services.talking_points import checklists_for
 from ....services.timeline import next_due, timeline
 from ...listing import flash_form_errors
+from ...actions import attempt
 from ...routing import Routes
 from ..staff import org_staff
 from .forms import CustomerForm, MergeForm, StakeholderForm
@@ -54,15 +55,12 @@ def new():
     if request.method == "GET" and current_user.has_role("sales_manager", "staff"):
         form.responsible_id.data = current_user.id
     if form.validate_on_submit():
-        try:
-            customer = create_customer(current_user.org, form.data_fields(), form.fleet_rows())
-            db.session.commit()
-        except DuplicateCustomer as dup:
-            db.session.rollback()
-            return render_template("customers/form.html", form=form, customer=None, duplicate=dup), 409
-        flash(_("已建立客户台帐：%(name)s", name=customer.name), "success")
-        return redirect(url_for(".customer", customer_id=customer.id))
-    return render_template("customers/form.html", form=form, customer=None, duplicate=None)
+        done = attempt(lambda: create_customer(current_user.org, form.data_fields(), form.fleet_rows()),
+                       lambda customer: _("已建立客户台帐：%(name)s", name=customer.name), show=False)
+        if done:
+            return redirect(url_for(".customer", customer_id=done.value.id))
+        return _form_page(form, None, done.error)
+    return _form_page(form, None)
 
 
 @routes.route("/customers/<int:customer_id>/edit", endpoint="customer_edit", methods=["GET", "POST"])
@@ -78,14 +76,20 @@ def edit(customer_id):
         while len(form.fleet) < len(customer.fleet) + 1:
             form.fleet.append_entry()
     if form.validate_on_submit():
-        try:
-            update_customer(customer, form.data_fields(), form.fleet_rows())
-            db.session.commit()
-        except DuplicateCustomer as dup:
-            db.session.rollback()
-            return render_template("customers/form.html", form=form, customer=customer, duplicate=dup), 409
-        flash(_("已保存。"), "success")
-        return redirect(url_for(".customer", customer_id=customer.id))
+        done = attempt(lambda: update_customer(customer, form.data_fields(), form.fleet_rows()), _("已保存。"),
+                       show=False)
+        if done:
+            return redirect(url_for(".customer", customer_id=customer.id))
+        return _form_page(form, customer, done.error)
+    return _form_page(form, customer)
+
+
+def _form_page(form, customer, error=None):
+    """The customer form; a duplicate found links to the customer already in the ledger (409)."""
+    if isinstance(error, DuplicateCustomer):
+        return render_template("customers/form.html", form=form, customer=customer, duplicate=error), 409
+    if error is not None:
+        flash(str(error), "danger")
     return render_template("customers/form.html", form=form, customer=customer, duplicate=None)
 
 

@@ -1,7 +1,7 @@
 """Marketing events (活动): invitations from the own ledger, attendance, and the leads, deals and spending they bring."""
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -12,7 +12,8 @@ from ....extensions import db
 from ....models import Customer, EventGuest, Expense, MarketingEvent, Opportunity
 from ....policies import authorize, scope
 from ....services import events as service
-from ...listing import flash_form_errors, paginate, search
+from ...listing import paginate, search
+from ...actions import submit
 from ...routing import Routes
 from .forms import EventForm
 
@@ -26,20 +27,11 @@ def events():
     form = EventForm()
     if request.method == "POST":
         authorize(current_user, "create", MarketingEvent)
-        if form.validate_on_submit():
-            try:
-                event = service.create(current_user.org, kind=form.kind.data, title=form.title.data,
-                                       held_on=form.held_on.data, place=form.place.data or "",
-                                       budget=form.budget.data, notes=form.notes.data or "", by=current_user)
-                db.session.commit()
-            except service.EventError as e:
-                db.session.rollback()
-                flash(str(e), "danger")
-            else:
-                flash(_("活动已创建，可以邀请客户。"), "success")
-                return redirect(url_for(".event", event_id=event.id))
-        else:
-            flash_form_errors(form)
+        done = submit(form, lambda f: service.create(
+            current_user.org, kind=f.kind.data, title=f.title.data, held_on=f.held_on.data, place=f.place.data or "",
+            budget=f.budget.data, notes=f.notes.data or "", by=current_user), _("活动已创建，可以邀请客户。"))
+        if done:
+            return redirect(url_for(".event", event_id=done.value.id))
     stmt = search(scope(current_user, select(MarketingEvent), MarketingEvent),
                   [MarketingEvent.title, MarketingEvent.place], request.args.get("q"))
     page = paginate(stmt.order_by(MarketingEvent.held_on.desc(), MarketingEvent.id.desc()))
@@ -68,15 +60,7 @@ def event(event_id):
 
 def _change(event_id, act, message):
     ev = authorize(current_user, "edit", db.session.get(MarketingEvent, event_id))
-    if FlaskForm().validate_on_submit():
-        try:
-            act(ev)
-            db.session.commit()
-        except service.EventError as e:
-            db.session.rollback()
-            flash(str(e), "danger")
-        else:
-            flash(message, "success")
+    submit(FlaskForm(), lambda form: act(ev), message)
     return redirect(url_for(".event", event_id=ev.id))
 
 
@@ -95,14 +79,8 @@ def attendance(event_id):
 def _link(record):
     """An opportunity or an expense of the own organisation, said to come from an event (or none)."""
     chosen = request.form.get("event_id", type=int)
-    if FlaskForm().validate_on_submit():
-        own = {e.id for e in db.session.scalars(scope(current_user, select(MarketingEvent), MarketingEvent))}
-        if chosen and chosen not in own:
-            flash(_("请选择本机构的活动。"), "danger")
-        else:
-            record.event_id = chosen or None
-            db.session.commit()
-            flash(_("已保存。"), "success")
+    own = set(db.session.scalars(scope(current_user, select(MarketingEvent.id), MarketingEvent)))
+    submit(FlaskForm(), lambda form: service.link(record, chosen, own), _("已保存。"))
     back = request.form.get("back_event", type=int)
     return redirect(url_for(".event", event_id=back) if back else
                     url_for(".opportunity", opportunity_id=record.id) if isinstance(record, Opportunity)

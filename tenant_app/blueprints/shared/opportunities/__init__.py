@@ -1,7 +1,7 @@
 """Follow-up to the deal: opportunities, negotiation rounds, won with VINs, given up with a manager's approval."""
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +12,8 @@ from ....extensions import db
 from ....models import CATALOGUE_STAGES, MarketingEvent, Opportunity, Project
 from ....policies import authorize, scope
 from ....services import deals
-from ...listing import flash_form_errors, paginate
+from ...listing import paginate
+from ...actions import attempt, submit
 from ...routing import Routes
 from ..staff import org_staff
 from .forms import DecideForm, GiveUpForm, RoundForm, WinForm
@@ -60,31 +61,13 @@ def attach_product(opportunity_id):
     """A special vehicle of the catalogue for this opportunity (or none)."""
     opp = authorize(current_user, "edit", db.session.get(Opportunity, opportunity_id))
     chosen = request.form.get("product_id", type=int)
-    if chosen and chosen not in {p.id for p in _catalogue()}:
-        flash(_("请从专用车目录中选择。"), "danger")
-    elif not opp.is_open:
-        flash(_("该商机已结束。"), "danger")
-    else:
-        opp.product_id = chosen or None
-        db.session.commit()
-        flash(_("已保存。"), "success")
+    attempt(lambda: deals.attach_product(opp, chosen, catalogue=_catalogue()), _("已保存。"))
     return redirect(url_for(".opportunity", opportunity_id=opp.id))
 
 
 def _opportunity_action(opportunity_id, action, form_cls, act):
     opp = authorize(current_user, action, db.session.get(Opportunity, opportunity_id))
-    form = form_cls()
-    if form.validate_on_submit():
-        try:
-            act(opp, form)
-            db.session.commit()
-        except deals.DealError as e:
-            db.session.rollback()
-            flash(str(e), "danger")
-        else:
-            flash(_("已保存。"), "success")
-    else:
-        flash_form_errors(form)
+    submit(form_cls(), lambda form: act(opp, form), _("已保存。"))
     return redirect(url_for(".opportunity", opportunity_id=opportunity_id))
 
 

@@ -3,7 +3,7 @@ register(bp) adds the same views to both (only these two parties ever see a proj
 from datetime import date
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,7 +13,8 @@ from ....extensions import db
 from ....models import Organisation, Project, ProjectDocument
 from ....policies import authorize, scope
 from ....services import projects as service
-from ...listing import flash_form_errors, paginate, search
+from ...listing import paginate, search
+from ...actions import attempt, submit
 from ...routing import Routes
 from .forms import AdvanceForm, DocumentForm, MessageForm, ProjectForm
 
@@ -35,26 +36,14 @@ def projects():
     form.org_id.choices = [(o.id, f"{o.code} {o.name}") for o in builders]
     if request.method == "POST":
         authorize(current_user, "create", Project)
-        if form.validate_on_submit():
-            builder = current_user.org if current_user.org.kind == "bodybuilder" else \
-                next((o for o in builders if o.id == form.org_id.data), None)
-            try:
-                if builder is None:
-                    raise service.ProjectError(_("请选择改装厂。"))
-                project = service.create_project(builder, title=form.title.data, vehicle_type=form.vehicle_type.data,
-                                                 chassis_models=form.chassis_models.data,
-                                                 target_customers=form.target_customers.data or "",
-                                                 target_volume=form.target_volume.data or 0,
-                                                 specs=form.specs.data or "", by=current_user)
-                db.session.commit()
-            except service.ProjectError as e:
-                db.session.rollback()
-                flash(str(e), "danger")
-            else:
-                flash(_("项目已创建。"), "success")
-                return redirect(url_for(".project", project_id=project.id))
-        else:
-            flash_form_errors(form)
+        builder = current_user.org if current_user.org.kind == "bodybuilder" else \
+            next((o for o in builders if o.id == form.org_id.data), None)
+        done = submit(form, lambda f: service.create_project(
+            builder, title=f.title.data, vehicle_type=f.vehicle_type.data, chassis_models=f.chassis_models.data,
+            target_customers=f.target_customers.data or "", target_volume=f.target_volume.data or 0,
+            specs=f.specs.data or "", by=current_user), _("项目已创建。"))
+        if done:
+            return redirect(url_for(".project", project_id=done.value.id))
     stmt = search(scope(current_user, select(Project), Project), [Project.title, Project.chassis_models],
                   request.args.get("q"))
     if request.args.get("stage"):
@@ -72,18 +61,7 @@ def project(project_id):
 
 def _act(project_id, action, form_cls, act, message):
     p = authorize(current_user, action, db.session.get(Project, project_id))
-    form = form_cls()
-    if form.validate_on_submit():
-        try:
-            act(p, form)
-            db.session.commit()
-        except service.ProjectError as e:
-            db.session.rollback()
-            flash(str(e), "danger")
-        else:
-            flash(message, "success")
-    else:
-        flash_form_errors(form)
+    submit(form_cls(), lambda form: act(p, form), message)
     return redirect(url_for(".project", project_id=p.id))
 
 
@@ -97,16 +75,9 @@ def advance(project_id):
 @routes.route("/projects/<int:project_id>/plan", endpoint="project_plan", methods=["POST"])
 def plan(project_id):
     p = authorize(current_user, "edit", db.session.get(Project, project_id))
-    try:
-        for row in p.plan:
-            raw = request.form.get(f"due-{row.stage}", "").strip()
-            due = date.fromisoformat(raw) if raw else None
-            service.plan_stage(p, row.stage, request.form.get(f"owner-{row.stage}", ""), due)
-        db.session.commit()
-        flash(_("计划已保存。"), "success")
-    except ValueError:  # a malformed date, or ProjectError
-        db.session.rollback()
-        flash(_("日期格式不正确。"), "danger")
+    owners = {row.stage: request.form.get(f"owner-{row.stage}", "") for row in p.plan}
+    dues = {row.stage: request.form.get(f"due-{row.stage}", "") for row in p.plan}
+    attempt(lambda: service.plan_stages(p, owners, dues), _("计划已保存。"))
     return redirect(url_for(".project", project_id=p.id))
 
 
