@@ -60,7 +60,7 @@ def _unrendered(network) -> list[str]:
         if parts:
             db.session.commit()
             for part in parts:
-                enqueue(part, render_pdfs, "reports")
+                enqueue(part, render_pdfs)
             said.append(f"{network.code}: rendering {evaluation.period} in {len(parts)} jobs")
     return said
 

@@ -17,7 +17,7 @@ from ..models.base import utcnow
 from ..reports.scorecard_pdf import render_ranking, render_scorecard
 from ..services import scorecards as service
 from ..services.scorecards import render_state  # noqa: F401  re-export until blueprints are updated
-from . import enqueue, fail, finish, job_context, progress, start
+from . import enqueue, job, progress, side_session
 
 PER_PART = 20   # scorecards per render job: enough parts for every worker, few enough to keep overhead low
 MAX_PARTS = 32
@@ -42,42 +42,30 @@ def start_evaluation(evaluation: Evaluation, by_id: int | None) -> JobRecord:
     fresh = record.status == "queued" and record.attempts == 0 and record.started_at is None
     db.session.commit()
     if fresh:
-        enqueue(record, evaluate_period, "reports")
+        enqueue(record, evaluate_period)
     return record
 
 
-def evaluate_period(network_id: int, record_id: int) -> None:
-    with job_context(network_id) as session:
-        record = start(session, record_id)
-        if record is None:
-            return
-        try:
-            evaluation = session.get(Evaluation, record.params["evaluation_id"])
-            evaluation.status = "computing"
-            session.commit()  # seen at once; and SQLite's side transaction for progress needs no lock held
-            n = service.compute(evaluation, progress=lambda p: progress(network_id, record_id, p))
-            evaluation.status, evaluation.computed_at = "issued", utcnow()
-            parts = plan_renders(evaluation, record.created_by_id)
-            finish(session, record, {"scorecards": n, "render_jobs": [p.id for p in parts]})
-        except Exception as exc:
-            session.rollback()
-            fail(network_id, record_id, exc)
-            _mark_failed(network_id, record_id)
-            raise
-        # still bound to the network (the records reload after the commit); were this lost, the
-        # scheduler would find the parts unqueued and queue them
-        for part in parts:
-            enqueue(part, render_pdfs, "reports", timeout=1800)
-
-
-def _mark_failed(network_id, record_id):
-    from sqlalchemy.orm import Session
-
-    from ..tenancy import use_network
-    with Session(db.engine) as side:
-        use_network(side, network_id)
+def _evaluation_failed(network_id: int, record_id: int) -> None:
+    """The evaluation shows the failure too (a side session: the job's own was rolled back)."""
+    with side_session(network_id) as side:
         side.query(Evaluation).filter(Evaluation.job_id == record_id).update({"status": "failed"})
-        side.commit()
+
+
+@job("evaluate", queue="reports", timeout=1800, on_failure=_evaluation_failed)
+def evaluate_period(session, record):
+    network_id, record_id = record.network_id, record.id
+    evaluation = session.get(Evaluation, record.params["evaluation_id"])
+    evaluation.status = "computing"
+    session.commit()  # seen at once; and SQLite's side transaction for progress needs no lock held
+    n = service.compute(evaluation, progress=lambda p: progress(network_id, record_id, p))
+    evaluation.status, evaluation.computed_at = "issued", utcnow()
+    parts = plan_renders(evaluation, record.created_by_id)
+    yield {"scorecards": n, "render_jobs": [p.id for p in parts]}
+    # still bound to the network (the records reload after the commit); were this lost, the
+    # scheduler would find the parts unqueued and queue them
+    for part in parts:
+        enqueue(part, render_pdfs)
 
 
 def plan_renders(evaluation: Evaluation, by_id: int | None) -> list[JobRecord]:
@@ -99,29 +87,23 @@ def plan_renders(evaluation: Evaluation, by_id: int | None) -> list[JobRecord]:
     return records
 
 
-def render_pdfs(network_id: int, record_id: int) -> None:
+@job("scorecard_pdfs", queue="reports", timeout=1800)
+def render_pdfs(session, record):
     """This part's scorecards (by id modulo parts), and the ranking report in part 0."""
-    with job_context(network_id) as session:
-        record = start(session, record_id)
-        if record is None:
-            return
-        try:
-            evaluation = session.get(Evaluation, record.params["evaluation_id"])
-            part, parts = record.params["part"], record.params["parts"]
-            mine = [c for c in service.unrendered(evaluation) if c.id % parts == part]
-            for n, card in enumerate(mine, 1):
-                render_scorecard(card)
-                session.commit()  # one PDF at a time: a killed worker keeps what it finished
-                progress(network_id, record_id, int(100 * n / (len(mine) + (part == 0))))
-            if part == 0 and evaluation.ranking_pdf_revision != evaluation.ranking_revision:
-                render_ranking(evaluation)
-            finish(session, record, {"rendered": len(mine)})
-            # an appeal or a deduction may have re-issued a scorecard while this job ran
-            more = plan_renders(evaluation, record.created_by_id)
-            session.commit()
-        except Exception as exc:
-            session.rollback()
-            fail(network_id, record_id, exc)
-            raise
-        for part in more:
-            enqueue(part, render_pdfs, "reports")
+    network_id, record_id = record.network_id, record.id
+    evaluation = session.get(Evaluation, record.params["evaluation_id"])
+    part, parts = record.params["part"], record.params["parts"]
+    mine = [c for c in service.unrendered(evaluation) if c.id % parts == part]
+    for n, card in enumerate(mine, 1):
+        render_scorecard(card)
+        session.commit()  # one PDF at a time: a killed worker keeps what it finished
+        progress(network_id, record_id, int(100 * n / (len(mine) + (part == 0))))
+    if part == 0 and evaluation.ranking_pdf_revision != evaluation.ranking_revision:
+        render_ranking(evaluation)
+    yield {"rendered": len(mine)}
+    # an appeal or a deduction may have re-issued a scorecard while this job ran; planned once
+    # this job is done, so that the last part to finish sees no other unfinished
+    more = plan_renders(evaluation, record.created_by_id)
+    session.commit()
+    for again in more:
+        enqueue(again, render_pdfs)
