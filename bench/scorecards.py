@@ -54,8 +54,8 @@ def one_scorecard(app) -> None:
     from weasyprint.pdf import fonts as pdf_fonts
 
     from tenant_app.extensions import db
-    from tenant_app.jobs.scorecards import scorecard_html
     from tenant_app.models import Network, Scorecard
+    from tenant_app.reports.scorecard_pdf import scorecard_html
     from tenant_app.tenancy import use_network
     from tests.scorecards.test_pdf import MISSING, fonts, glyph_ids
 

@@ -158,9 +158,9 @@ def scorecards_evaluate(network_code, period, no_wait):
 
     from sqlalchemy import select
 
-    from .jobs.scorecards import render_state, start_evaluation
+    from .jobs.scorecards import start_evaluation
     from .models import Network
-    from .services.scorecards import ScorecardError, open_evaluation
+    from .services.scorecards import ScorecardError, open_evaluation, render_state
     from .tenancy import use_network
 
     network = db.session.scalar(select(Network).where(Network.code == network_code.lower()))

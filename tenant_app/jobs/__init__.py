@@ -3,10 +3,15 @@
 A job takes ids, never ORM objects; it opens its own session bound to its network,
 records its state in `jobs` (JobRecord) for the UI, is safe to run twice, and writes
 its outcome in one transaction, so a worker killed mid-run loses nothing: RQ retries it.
+Every job is declared with `@job(kind, queue=..., timeout=...)`, which owns that skeleton.
 """
 from __future__ import annotations
 
+import functools
+import importlib
+import inspect
 import os
+import pkgutil
 import traceback
 from contextlib import contextmanager
 
@@ -19,10 +24,63 @@ from ..tenancy import use_network
 
 QUEUES = ("reports", "default")
 WORKER = {"parent_pid": None}  # set by `flask rq worker`: its forked work horses reset the pool
+DECLARED: dict = {}  # kind -> the job function; filled by @job as the job modules are imported
 
 
-def enqueue(record: JobRecord, func, queue: str = "default", timeout: int = 1800, again: bool = False) -> None:
-    """Run func(network_id, record_id) now (inline) or on a worker. The caller has committed record."""
+def job(kind: str, queue: str = "default", timeout: int = 1800, on_failure=None):
+    """Declare a job of this kind, run on this queue with this timeout (seconds).
+
+    The decorated body is called as body(session, record) with a fresh session bound to the
+    record's network and the record marked running; the function it becomes is called as
+    f(network_id, record_id), inline or by RQ (which imports it by its dotted name, so it
+    must stay a module-level name). The body returns the job's result, recorded with the
+    outcome in the body's transaction. A body with work for after that commit (queue the
+    next jobs, remove a file) yields its result instead and does it after the yield; an
+    error there propagates, but the outcome stays recorded. A finished job run again does
+    nothing. An unexpected error rolls back, is recorded as the failure in a side
+    session (then `on_failure(network_id, record_id)`, if given) and is raised again for
+    RQ's retry.
+    """
+    if queue not in QUEUES:
+        raise ValueError(f"job {kind}: unknown queue {queue}")
+
+    def declare(body):
+        # RQ imports the job by module and name; the annotations stay run's own
+        @functools.wraps(body, assigned=("__module__", "__name__", "__qualname__", "__doc__"))
+        def run(network_id: int, record_id: int) -> None:
+            with job_context(network_id) as session:
+                record = start(session, record_id)
+                if record is None:
+                    return
+                try:
+                    outcome = body(session, record)
+                    after = outcome if inspect.isgenerator(outcome) else None
+                    finish(session, record, next(after) if after is not None else outcome)
+                except Exception as exc:
+                    session.rollback()
+                    fail(network_id, record_id, exc)
+                    if on_failure is not None:
+                        on_failure(network_id, record_id)
+                    raise
+                for _ in after or ():
+                    raise TypeError(f"job {kind} yielded more than its result")
+
+        run.__signature__ = inspect.signature(run, follow_wrapped=False)
+        run.kind, run.queue, run.timeout = kind, queue, timeout
+        known = DECLARED.get(kind)
+        if known is not None and (known.__module__, known.__qualname__) != (run.__module__, run.__qualname__):
+            raise ValueError(f"job {kind} is declared twice: {known.__module__}.{known.__qualname__}")
+        DECLARED[kind] = run
+        return run
+    return declare
+
+
+def enqueue(record: JobRecord, func=None, queue: str | None = None, timeout: int | None = None,
+            again: bool = False) -> None:
+    """Run func(network_id, record_id) now (inline) or on a worker, on the queue and with
+    the timeout its @job declares (queue and timeout given here override them). Without
+    func: the job declared for the record's kind. The caller has committed record."""
+    func = func or runner(record.kind)
     if current_app.config.get("JOBS_INLINE") or not current_app.config.get("REDIS_URL"):
         func(record.network_id, record.id)
         return
@@ -30,8 +88,9 @@ def enqueue(record: JobRecord, func, queue: str = "default", timeout: int = 1800
     from rq import Queue, Retry
 
     intervals = current_app.config.get("JOB_RETRY_INTERVALS", [10, 60])
-    q = Queue(queue, connection=Redis.from_url(current_app.config["REDIS_URL"]))
-    q.enqueue(func, record.network_id, record.id, job_timeout=timeout, retry=Retry(max=2, interval=intervals),
+    q = Queue(queue or func.queue, connection=Redis.from_url(current_app.config["REDIS_URL"]))
+    q.enqueue(func, record.network_id, record.id, job_timeout=timeout or func.timeout,
+              retry=Retry(max=2, interval=intervals),
               job_id=rq_id(record) + (f"-again{record.attempts}" if again else ""))
 
 
@@ -40,21 +99,20 @@ def rq_id(record: JobRecord) -> str:
 
 
 def runner(kind: str):
-    """(function, queue) that runs a job record of this kind: for re-runs and the sweeper."""
-    from . import ledger, scorecards
-    return {"ledger_check": (ledger.check_ledger_file, "default"),
-            "ledger_import": (ledger.import_ledger_file, "default"),
-            "evaluate": (scorecards.evaluate_period, "reports"),
-            "scorecard_pdfs": (scorecards.render_pdfs, "reports")}[kind]
+    """The job function that runs a record of this kind (its .queue and .timeout with it):
+    for re-runs and the sweeper. The job modules declare their jobs as they are imported."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    return DECLARED[kind]
 
 
 def rerun(record: JobRecord) -> None:
     """Queue a failed (or lost) job again under a new RQ id (the old one may linger in RQ's
     registries); it resumes where it stopped, being idempotent."""
-    func, queue = runner(record.kind)
+    func = runner(record.kind)
     record.status, record.error = "queued", ""
     db.session.commit()
-    enqueue(record, func, queue, again=True)
+    enqueue(record, func, again=True)
 
 
 @contextmanager
@@ -95,13 +153,21 @@ def start(session, record_id: int) -> JobRecord | None:
     return record
 
 
-def progress(network_id: int, record_id: int, value: int) -> None:
-    """Visible at once: its own short transaction, beside the job's long one."""
+@contextmanager
+def side_session(network_id: int):
+    """A short transaction of its own beside the job's long one, committed when the block
+    ends: progress, and a failure after the job's transaction was rolled back."""
     from sqlalchemy.orm import Session
     with Session(db.engine) as side:
         use_network(side, network_id)
-        side.query(JobRecord).filter(JobRecord.id == record_id).update({"progress": value})
+        yield side
         side.commit()
+
+
+def progress(network_id: int, record_id: int, value: int) -> None:
+    """Visible at once: its own short transaction, beside the job's long one."""
+    with side_session(network_id) as side:
+        side.query(JobRecord).filter(JobRecord.id == record_id).update({"progress": value})
 
 
 def finish(session, record: JobRecord, result: dict | None = None, error: str = "") -> None:
@@ -114,11 +180,8 @@ def finish(session, record: JobRecord, result: dict | None = None, error: str = 
 
 def fail(network_id: int, record_id: int, exc: BaseException) -> None:
     """Record an unexpected error (the job's own transaction was rolled back), then re-raise for RQ."""
-    from sqlalchemy.orm import Session
-    with Session(db.engine) as side:
-        use_network(side, network_id)
+    with side_session(network_id) as side:
         record = side.get(JobRecord, record_id)
         if record is not None:
             record.status, record.finished_at = "failed", utcnow()
             record.error = "".join(traceback.format_exception_only(type(exc), exc))[:4000]
-            side.commit()

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from ..models import Organisation
 from ..services.ledger_excel import import_rows, read_ledger
-from . import fail, finish, job_context, progress, start
+from . import job, progress
 
 PREVIEW_ROWS = 20
 PROBLEMS_KEPT = 1000
@@ -23,44 +23,29 @@ def _summary(report) -> dict:
     }
 
 
-def _read(session, record, network_id):
+def _read(session, record):
     org = session.get(Organisation, record.org_id)
+    network_id, record_id = record.network_id, record.id
     return org, read_ledger(record.params["path"], org,
-                            progress=lambda n: progress(network_id, record.id, n))
+                            progress=lambda n: progress(network_id, record_id, n))
 
 
-def check_ledger_file(network_id: int, record_id: int) -> None:
-    with job_context(network_id) as session:
-        record = start(session, record_id)
-        if record is None:
-            return
-        try:
-            _, report = _read(session, record, network_id)
-            session.rollback()  # reading writes nothing
-            finish(session, record, _summary(report))
-        except Exception as exc:
-            session.rollback()
-            fail(network_id, record_id, exc)
-            raise
+@job("ledger_check", queue="default", timeout=1800)
+def check_ledger_file(session, record) -> dict:
+    _, report = _read(session, record)
+    session.rollback()  # reading writes nothing
+    return _summary(report)
 
 
-def import_ledger_file(network_id: int, record_id: int) -> None:
+@job("ledger_import", queue="default", timeout=1800)
+def import_ledger_file(session, record):
     """Checks again (the ledger may have changed since the preview), then imports all rows
     and marks the job done in one transaction: all or nothing, also for a killed worker."""
-    with job_context(network_id) as session:
-        record = start(session, record_id)
-        if record is None:
-            return
-        path = record.params["path"]
-        try:
-            org, report = _read(session, record, network_id)
-            summary = _summary(report)
-            if report.ok:
-                summary["imported"] = import_rows(org, report)
-            finish(session, record, summary)
-        except Exception as exc:
-            session.rollback()
-            fail(network_id, record_id, exc)
-            raise
+    path = record.params["path"]
+    org, report = _read(session, record)
+    summary = _summary(report)
+    if report.ok:
+        summary["imported"] = import_rows(org, report)
+    yield summary
     if summary.get("imported") and os.path.exists(path):
         os.remove(path)  # imported: the upload is no longer needed

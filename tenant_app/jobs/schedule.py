@@ -29,16 +29,21 @@ def tick(today: date | None = None) -> list[str]:
     today = today or date.today()
     said = []
     redis = _redis()
-    for network in db.session.scalars(select(Network).where(Network.status == "active").order_by(Network.id)).all():
-        use_network(db.session, network.id)
-        try:
+    actor = db.session.info.get("actor")  # the caller's (the scheduler's label), for the audit log
+    # db.session is scoped to the app context: a new context is a fresh session, one for the
+    # list and one per network, so no identity map hands one network's objects to another
+    with current_app.app_context():
+        networks = db.session.execute(select(Network.id, Network.code).where(Network.status == "active")
+                                      .order_by(Network.id)).all()
+    for network in networks:
+        with current_app.app_context():
+            use_network(db.session, network.id)
+            if actor is not None:
+                db.session.info["actor"] = dict(actor)
             said += _due_evaluation(network, today)
             said += _unrendered(network)
             if redis is not None:
                 said += _lost_jobs(network, redis)
-        finally:
-            db.session.rollback()
-            use_network(db.session, None)
     return said
 
 
@@ -60,7 +65,7 @@ def _unrendered(network) -> list[str]:
         if parts:
             db.session.commit()
             for part in parts:
-                enqueue(part, render_pdfs, "reports")
+                enqueue(part, render_pdfs)
             said.append(f"{network.code}: rendering {evaluation.period} in {len(parts)} jobs")
     return said
 

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Appeal, Deduction, Evaluation, EvaluationSchedule, Organisation, Scorecard, ScorecardTemplate
+from ..models import (Appeal, Deduction, Evaluation, EvaluationSchedule, JobRecord, Organisation, Scorecard,
+                      ScorecardTemplate)
 from ..models.base import utcnow
 from . import scoring
 from .errors import DomainError
@@ -325,6 +326,26 @@ def open_evaluation(network_id: int, period: str, by=None) -> tuple[Evaluation, 
     db.session.add(evaluation)
     db.session.flush()
     return evaluation, True
+
+
+def unrendered(evaluation: Evaluation) -> list[Scorecard]:
+    """The scorecards whose PDF is not of their current revision."""
+    return db.session.scalars(select(Scorecard).where(Scorecard.evaluation_id == evaluation.id,
+                                                      Scorecard.pdf_revision != Scorecard.revision)
+                              .order_by(Scorecard.id)).all()
+
+
+def render_state(evaluation: Evaluation) -> dict:
+    """For progress displays: scorecards, PDFs current, render jobs and their states."""
+    cards = db.session.execute(select(Scorecard.revision, Scorecard.pdf_revision).where(
+        Scorecard.evaluation_id == evaluation.id)).all()
+    jobs = db.session.scalars(select(JobRecord).where(
+        JobRecord.kind == "scorecard_pdfs", JobRecord.params["evaluation_id"].as_integer() == evaluation.id)
+        .order_by(JobRecord.id)).all()
+    return {"cards": len(cards), "rendered": sum(1 for r, p in cards if r == p),
+            "ranking": evaluation.ranking_pdf_revision == evaluation.ranking_revision and bool(cards),
+            "jobs": jobs, "failed": [j for j in jobs if j.status == "failed"],
+            "busy": any(not j.finished for j in jobs)}
 
 
 def add_deduction(card: Scorecard, points: float, reason: str, by) -> Deduction:

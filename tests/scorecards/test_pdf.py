@@ -88,7 +88,7 @@ def rare_dealer(app, world):
 
 def _render(app, world, rare_dealer):
     from tenant_app.extensions import db
-    from tenant_app.jobs.scorecards import render_ranking, render_scorecard
+    from tenant_app.reports.scorecard_pdf import render_ranking, render_scorecard
     from tenant_app.reports.pdf import read_checked
     from tenant_app.tenancy import use_network
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...jobs import enqueue, rerun
-from ...jobs.scorecards import plan_renders, render_pdfs, render_state, start_evaluation
+from ...jobs.scorecards import plan_renders, render_pdfs, start_evaluation
 from ...models import Appeal, Evaluation, EvaluationSchedule, JobRecord, Organisation, Scorecard, ScorecardTemplate
 from ...policies import authorize, can, scope
 from ...reports.pdf import read_checked
@@ -89,7 +89,7 @@ def evaluation(evaluation_id):
         stmt = stmt.where(Scorecard.org_id.in_(select(Organisation.id).where(Organisation.province == region)))
     cards = sorted(db.session.scalars(stmt.options(selectinload(Scorecard.org))).all(),
                    key=lambda c: (c.org.kind != "dealer", c.rank_network, c.org_id))  # dealers, then stations
-    state = render_state(evaluation)
+    state = service.render_state(evaluation)
     regions = sorted(db.session.scalars(scope(current_user, select(Organisation.province).distinct().where(
         Organisation.id.in_(select(Scorecard.org_id).where(Scorecard.evaluation_id == evaluation.id)),
         Organisation.province != ""), Organisation)))
@@ -111,7 +111,7 @@ def evaluation_render(evaluation_id):
 def _enqueue_renders(parts) -> int:
     """Queue the render jobs a committed change called for."""
     for part in parts:
-        enqueue(part, render_pdfs, "reports")
+        enqueue(part, render_pdfs)
     return len(parts)
 
 

@@ -1,0 +1,77 @@
+"""The scorecard PDF and the ranking report of an evaluation: their HTML (templates in
+reports/templates), rendered by WeasyPrint (reports/pdf.py) and stored with their SHA-256
+on the scorecard or the evaluation. The caller commits."""
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Deduction, Evaluation, Network, Scorecard
+from ..services import scorecards as service
+from ..vocab import APPEAL_STATUSES, SCORE_RULES, label
+from . import pdf
+
+
+def _context(evaluation: Evaluation) -> dict:
+    return {"evaluation": evaluation, "network": db.session.get(Network, evaluation.network_id),
+            "rule_labels": {k: label(SCORE_RULES, k) for k in SCORE_RULES},
+            "appeal_labels": {k: label(APPEAL_STATUSES, k) for k in APPEAL_STATUSES}}
+
+
+def scorecard_html(card: Scorecard) -> str:
+    evaluation = card.evaluation
+    peers = [c for c in evaluation.scorecards if c.org.kind == card.org.kind]  # ranked among the same party
+    same_region = [c for c in peers if (c.org.province or "") == (card.org.province or "")]
+    deductions = db.session.scalars(select(Deduction).where(Deduction.evaluation_id == evaluation.id,
+                                                            Deduction.org_id == card.org_id)
+                                    .order_by(Deduction.id)).all()
+    bars = [(label(SCORE_RULES, i["key"]),
+             round(100 * (i["points"] if i.get("adjusted") is None else i["adjusted"]) / i["weight"], 1))
+            for i in card.items if i["applicable"] or i.get("adjusted") is not None]
+    return pdf.html("scorecard.html", card=card, org=card.org, template=card.template, deductions=deductions,
+                    appeals=[a for a in card.appeals if a.status != "open"], item_bars=bars,
+                    network_size=len(peers), region_size=len(same_region),
+                    appeal_until=service.appeal_open_until(card).isoformat(), **_context(evaluation))
+
+
+def render_scorecard(card: Scorecard) -> None:
+    data = pdf.to_pdf(scorecard_html(card))
+    old = card.pdf_path
+    path, digest = pdf.store(data, card.network_id, f"{card.evaluation_id}/{card.org.code}-r{card.revision}.pdf")
+    card.pdf_path, card.pdf_sha256, card.pdf_revision = path, digest, card.revision
+    if old and old != path:
+        _remove(old)
+
+
+def ranking_html(evaluation: Evaluation) -> str:
+    cards = sorted(evaluation.scorecards, key=lambda c: (c.org.kind != "dealer", c.rank_network, c.org.code))
+    grades = Counter(c.grade for c in cards)
+    regions = defaultdict(list)
+    for c in cards:
+        regions[c.org.province or "—"].append(c.total)
+    return pdf.html("ranking.html", cards=cards, template=evaluation.template,
+                    grade_bars=[(g, grades.get(g, 0)) for _, g in evaluation.template.grade_bands],
+                    region_bars=sorted(((r, round(sum(t) / len(t), 1)) for r, t in regions.items()),
+                                       key=lambda x: -x[1]),
+                    **_context(evaluation))
+
+
+def render_ranking(evaluation: Evaluation) -> None:
+    revision = evaluation.ranking_revision
+    data = pdf.to_pdf(ranking_html(evaluation))
+    old = evaluation.ranking_pdf_path
+    path, digest = pdf.store(data, evaluation.network_id, f"{evaluation.id}/ranking-r{revision}.pdf")
+    evaluation.ranking_pdf_path, evaluation.ranking_pdf_sha256 = path, digest
+    evaluation.ranking_pdf_revision = revision
+    if old and old != path:
+        _remove(old)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
