@@ -16,6 +16,7 @@ from ..models import Deduction, Evaluation, JobRecord, Network, Scorecard
 from ..models.base import utcnow
 from ..reports import pdf
 from ..services import scorecards as service
+from ..services.brands import maker_name
 from ..vocab import APPEAL_STATUSES, SCORE_RULES, label
 from . import enqueue, fail, finish, job_context, progress, start
 
@@ -147,7 +148,7 @@ def render_pdfs(network_id: int, record_id: int) -> None:
 
 
 def _context(evaluation: Evaluation) -> dict:
-    return {"evaluation": evaluation, "network": db.session.get(Network, evaluation.network_id),
+    return {"evaluation": evaluation, "network": db.session.get(Network, evaluation.network_id), "maker": maker_name(),
             "rule_labels": {k: label(SCORE_RULES, k) for k in SCORE_RULES},
             "appeal_labels": {k: label(APPEAL_STATUSES, k) for k in APPEAL_STATUSES}}
 

@@ -43,6 +43,25 @@ def own_brand(session=None) -> Brand | None:
     return (session or db.session).scalar(select(Brand).where(Brand.is_own).order_by(Brand.id))
 
 
+def maker_name(session=None) -> str:
+    """The maker as the current network's pages name it: its own brand (东风柳汽, 华运重卡),
+    else its manufacturer organisation's name; "" outside a network."""
+    from ..models import Organisation
+
+    session = session or db.session
+    brand = own_brand(session)
+    if brand is not None:
+        return brand.name
+    return session.scalar(select(Organisation.name).where(Organisation.kind == "manufacturer")) or ""
+
+
+def maker_names(session=None) -> list[str]:
+    """Every name people write for the network's maker: the own brand's name and aliases."""
+    brand = own_brand(session)
+    names = [brand.name, *(brand.aliases or [])] if brand is not None else [maker_name(session)]
+    return [n for n in names if n]
+
+
 class BrandError(ValueError):
     pass
 

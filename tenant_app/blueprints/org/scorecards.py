@@ -16,6 +16,7 @@ from ...reports.pdf import read_checked
 from ...services import audit as audit_log
 from ...services import scorecards as service
 from ...services import scoring
+from ...services.brands import maker_name
 from ..listing import paginate
 from ..scorecard_views import card_context
 from . import bp
@@ -48,7 +49,7 @@ def scorecard_appeal(card_id):
             db.session.rollback()
             flash(str(e), "danger")
         else:
-            flash(_("申诉已提交，等待柳汽处理。"), "success")
+            flash(_("申诉已提交，等待%(maker)s处理。", maker=maker_name()), "success")
     return redirect(url_for(".scorecard", card_id=card.id) + "#appeals")
 
 
