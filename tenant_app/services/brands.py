@@ -6,7 +6,7 @@ import unicodedata
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Brand
+from ..models import Brand, FleetEntry, Organisation
 
 
 def brand_key(text: str) -> str:
@@ -46,8 +46,6 @@ def own_brand(session=None) -> Brand | None:
 def maker_name(session=None) -> str:
     """The maker as the current network's pages name it: its own brand (东风柳汽, 华运重卡),
     else its manufacturer organisation's name; "" outside a network."""
-    from ..models import Organisation
-
     session = session or db.session
     brand = own_brand(session)
     if brand is not None:
@@ -94,11 +92,9 @@ def save_brand(brand: Brand | None, *, name: str, aliases: str) -> Brand:
 
 
 def map_brand(unmapped: Brand, target: Brand) -> int:
-    """A name nobody knew turns out to be target: its fleet lines move there, the name
-    becomes an alias, and the customers' derived fields follow. Returns the lines moved."""
-    from ..models import Customer, FleetEntry
-    from .ledger import derive
-
+    """A name nobody knew turns out to be target: its fleet lines move there and the name
+    becomes an alias. Returns the lines moved. The customers' derived fields follow in the
+    flush: the ledger's flush hook re-derives every customer whose fleet lines changed."""
     if unmapped.id == target.id or unmapped.mapped:
         raise BrandError("only an unmapped brand is mapped, and not onto itself")
     entries = db.session.scalars(select(FleetEntry).where(FleetEntry.brand_id == unmapped.id)).all()
@@ -106,8 +102,5 @@ def map_brand(unmapped: Brand, target: Brand) -> int:
         entry.brand = target
     target.aliases = [*(target.aliases or []), unmapped.name]
     db.session.flush()
-    customer_ids = {e.customer_id for e in entries}
-    for customer in db.session.scalars(select(Customer).where(Customer.id.in_(customer_ids))):
-        derive(customer)
     db.session.delete(unmapped)
     return len(entries)
