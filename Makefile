@@ -22,7 +22,7 @@ translations: venv
 messages: venv
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 		-o tenant_app/translations/messages.pot .
-	$(BIN)/pybabel update -i tenant_app/translations/messages.pot -d tenant_app/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i tenant_app/translations/messages.pot -d tenant_app/translations --no-fuzzy-matching --width 120
 
 system-deps-run:
 	@scripts/system-deps.sh run

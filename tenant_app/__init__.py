@@ -32,6 +32,15 @@ def create_app(config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     limiter.init_app(app)
 
+    # Session listeners, once per process. before_flush runs them in this order: the network
+    # is stamped on new rows, the ledger derives its fields, then the audit trail reads what
+    # the flush will write.
+    from . import tenancy
+    from .services import audit, ledger
+    tenancy.init_app(app)
+    ledger.init_app(app)
+    audit.init_app(app)
+
     from . import security, web
     security.init_app(app)
     web.init_app(app)

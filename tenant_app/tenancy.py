@@ -11,6 +11,7 @@ The network id lives in ``session.info["network_id"]`` of the SQLAlchemy session
 2. PostgreSQL RLS: ``app.network_id`` is set with ``set_config(..., true)`` (local to
    the transaction, so pooled connections never leak it) when a transaction begins.
 INSERTs take their network_id from the session; writing into another network raises.
+The three listeners are registered by create_app (init_app), never by importing this module.
 """
 from __future__ import annotations
 
@@ -49,13 +50,11 @@ def _set_rls(connection, network_id: int | None) -> None:
     )
 
 
-@event.listens_for(Session, "after_begin")
 def _rls_on_begin(session, transaction, connection):
     if connection.dialect.name == "postgresql":
         _set_rls(connection, network_id_of(session))
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _network_filter(state):
     if not (state.is_select or state.is_update or state.is_delete):
         return
@@ -70,7 +69,6 @@ def _network_filter(state):
     )
 
 
-@event.listens_for(Session, "before_flush")
 def _stamp_network(session, flush_context, instances):
     nid = network_id_of(session)
     for obj in session.new:
@@ -85,3 +83,16 @@ def _stamp_network(session, flush_context, instances):
     for obj in session.dirty:
         if isinstance(obj, NetworkOwned) and nid is not None and obj.network_id != nid:
             raise CrossNetworkWrite(f"{type(obj).__name__} of network {obj.network_id} changed from {nid}")
+
+
+def listen_once(target, name: str, fn) -> None:
+    """event.listen, unless fn already listens (create_app may run several times in a process)."""
+    if not event.contains(target, name, fn):
+        event.listen(target, name, fn)
+
+
+def init_app(app) -> None:
+    """The RLS setting per transaction, the ORM filter and the network stamp, on every Session."""
+    listen_once(Session, "after_begin", _rls_on_begin)
+    listen_once(Session, "do_orm_execute", _network_filter)
+    listen_once(Session, "before_flush", _stamp_network)

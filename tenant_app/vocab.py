@@ -1,7 +1,8 @@
 """Controlled vocabularies of the ledger (DOMAIN.md §2): code → Chinese label.
 
 Labels are plain strings marked with N_ for extraction; label() translates at render
-time, and imports match the Chinese text people type.
+time, and imports match the Chinese text people type. A label that names the network's
+maker says %(maker)s (one deployment hosts several makers); its code never changes.
 """
 from flask_babel import gettext
 
@@ -21,7 +22,7 @@ NATURES = {"state": N_("国有"), "joint_stock": N_("股份"), "private": N_("�
 USES = {"city_services": N_("城市保障"), "city_construction": N_("城市建设"), "city_transport": N_("城市运输"),
         "mining": N_("矿用运输"), "special": N_("专用类")}
 SOURCES = {
-    "sales_system": N_("实销系统"), "service_system": N_("柳汽服务及配件系统"), "rival_network": N_("竞品销售服务"),
+    "sales_system": N_("实销系统"), "service_system": N_("%(maker)s服务及配件系统"), "rival_network": N_("竞品销售服务"),
     "repair_shop": N_("社会服务站/配件店"), "transport_office": N_("运管站"), "fleet": N_("车队/挂靠公司"),
     "insurer": N_("保险公司"), "informant": N_("信息员"), "broker": N_("车托儿"), "leader": N_("行业带头人/官员"),
     "walk_in": N_("客户来店"), "referral": N_("朋友介绍"), "reputation": N_("慕名而来"), "phone_in": N_("主动电话咨询"),
@@ -36,17 +37,33 @@ STAKEHOLDER_ROLES = {
 }
 
 
-def label(vocab: dict, code) -> str:
-    return gettext(vocab[code]) if code in vocab else (code or "")
+MAKER = "%(maker)s"
 
 
-def code_for(vocab: dict, text: str) -> str | None:
-    """The code whose Chinese label (or the code itself) is text; None when unknown."""
+def label(vocab: dict, code, maker="") -> str:
+    """The translated label; maker (a name, or a function giving it, asked only when the
+    label names the maker) fills %(maker)s."""
+    if code not in vocab:
+        return code or ""
+    if MAKER not in vocab[code]:
+        return gettext(vocab[code])
+    return gettext(vocab[code], maker=maker() if callable(maker) else maker)
+
+
+def chinese(vocab: dict, code, maker: str = "") -> str:
+    """The Chinese label as people type it (imports, error messages about them)."""
+    return vocab[code].replace(MAKER, maker)
+
+
+def code_for(vocab: dict, text: str, makers=()) -> str | None:
+    """The code whose Chinese label (or the code itself) is text; None when unknown.
+    A label naming the maker matches with any of the names in makers."""
     text = (text or "").strip()
     if not text:
         return ""
-    for code, chinese in vocab.items():
-        if text in (str(code), chinese):
+    for code in vocab:
+        names = [chinese(vocab, code, m) for m in makers] if MAKER in vocab[code] else [vocab[code]]
+        if text == str(code) or text in names:
             return code
     return None
 

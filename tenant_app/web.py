@@ -1,7 +1,9 @@
 """Presentation helpers shared by every blueprint: language, template globals, error pages."""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, render_template, request, session
+from functools import partial
+
+from flask import current_app, g, has_request_context, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -11,6 +13,7 @@ from .models import (ROLES, MarketingEvent, Announcement, AuditEntry, Brand, Cal
 from .policies import can
 from . import vocab
 from .reports import charts
+from .services.brands import maker_name as network_maker_name
 from .services.targets import METRICS as TARGET_METRICS
 from .services.privacy import mask_phone
 
@@ -62,6 +65,15 @@ def link_args() -> dict:
     return args
 
 
+def maker_name() -> str:
+    """The current network's maker as its pages name it (its own brand), read once per request."""
+    if not has_request_context():
+        return network_maker_name()
+    if "maker_name" not in g:
+        g.maker_name = network_maker_name() if current_user.is_authenticated else ""
+    return g.maker_name
+
+
 def current_network():
     return db.session.get(Network, current_user.network_id) if current_user.is_authenticated else None
 
@@ -76,7 +88,7 @@ def init_app(app):
     app.jinja_env.globals.update(
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,
-        vocab=vocab, label=vocab.label, AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, Expense=Expense, Announcement=Announcement, current_network=current_network, link_args=link_args,
+        vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args,
         svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS,
         TrainingSession=TrainingSession, Evaluation=Evaluation, ScorecardTemplate=ScorecardTemplate, ServiceSettings=ServiceSettings, Project=Project, MarketingEvent=MarketingEvent,
     )

@@ -11,12 +11,13 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Deduction, Evaluation, Network, Scorecard
 from ..services import scorecards as service
+from ..services.brands import maker_name
 from ..vocab import APPEAL_STATUSES, SCORE_RULES, label
 from . import pdf
 
 
 def _context(evaluation: Evaluation) -> dict:
-    return {"evaluation": evaluation, "network": db.session.get(Network, evaluation.network_id),
+    return {"evaluation": evaluation, "network": db.session.get(Network, evaluation.network_id), "maker": maker_name(),
             "rule_labels": {k: label(SCORE_RULES, k) for k in SCORE_RULES},
             "appeal_labels": {k: label(APPEAL_STATUSES, k) for k in APPEAL_STATUSES}}
 

@@ -1,16 +1,18 @@
-"""Writes the audit trail: explicit events (logins) and, through a flush hook,
-every create/update/delete of an Audited model with who, when, which network and what changed."""
+"""Writes the audit trail: explicit events (logins) and, through flush hooks that create_app
+registers (init_app), every create/update/delete of an Audited model with who, when, which
+network and what changed."""
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import insert, inspect
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models.audit import AuditEntry
 from ..models.base import Audited, utcnow
+from ..tenancy import listen_once
 
 
 def set_actor(session: Session, user=None, ip: str = "", label: str = "") -> None:
@@ -91,7 +93,6 @@ def _snapshot(obj) -> dict:
     return {key: _plain(getattr(obj, key)) for key in _columns(obj)}
 
 
-@event.listens_for(Session, "before_flush")
 def _collect(session, flush_context, instances):
     # Diffs must be read before the flush resets attribute history.
     pending = session.info.setdefault("audit_pending", [])
@@ -108,7 +109,6 @@ def _collect(session, flush_context, instances):
             pending.append(("create", obj, None))
 
 
-@event.listens_for(Session, "after_flush")
 def _write(session, flush_context):
     pending = session.info.pop("audit_pending", [])
     if not pending:
@@ -132,3 +132,10 @@ def _write(session, flush_context):
         })
     # Core insert on the flush's own connection: no second flush, same transaction.
     session.connection().execute(insert(AuditEntry), rows)
+
+
+def init_app(app) -> None:
+    """Collect the changes before each flush (after the other before_flush hooks: register
+    this last, so derived fields are recorded too) and write them after it."""
+    listen_once(Session, "before_flush", _collect)
+    listen_once(Session, "after_flush", _write)

@@ -6,7 +6,7 @@ import unicodedata
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Brand
+from ..models import Brand, FleetEntry, Organisation
 from .errors import DomainError
 
 
@@ -44,6 +44,23 @@ def own_brand(session=None) -> Brand | None:
     return (session or db.session).scalar(select(Brand).where(Brand.is_own).order_by(Brand.id))
 
 
+def maker_name(session=None) -> str:
+    """The maker as the current network's pages name it: its own brand (东风柳汽, 华运重卡),
+    else its manufacturer organisation's name; "" outside a network."""
+    session = session or db.session
+    brand = own_brand(session)
+    if brand is not None:
+        return brand.name
+    return session.scalar(select(Organisation.name).where(Organisation.kind == "manufacturer")) or ""
+
+
+def maker_names(session=None) -> list[str]:
+    """Every name people write for the network's maker: the own brand's name and aliases."""
+    brand = own_brand(session)
+    names = [brand.name, *(brand.aliases or [])] if brand is not None else [maker_name(session)]
+    return [n for n in names if n]
+
+
 class BrandError(DomainError):
     pass
 
@@ -76,11 +93,9 @@ def save_brand(brand: Brand | None, *, name: str, aliases: str) -> Brand:
 
 
 def map_brand(unmapped: Brand, target: Brand) -> int:
-    """A name nobody knew turns out to be target: its fleet lines move there, the name
-    becomes an alias, and the customers' derived fields follow. Returns the lines moved."""
-    from ..models import Customer, FleetEntry
-    from .ledger import derive
-
+    """A name nobody knew turns out to be target: its fleet lines move there and the name
+    becomes an alias. Returns the lines moved. The customers' derived fields follow in the
+    flush: the ledger's flush hook re-derives every customer whose fleet lines changed."""
     if unmapped.id == target.id or unmapped.mapped:
         raise BrandError("only an unmapped brand is mapped, and not onto itself")
     entries = db.session.scalars(select(FleetEntry).where(FleetEntry.brand_id == unmapped.id)).all()
@@ -88,8 +103,5 @@ def map_brand(unmapped: Brand, target: Brand) -> int:
         entry.brand = target
     target.aliases = [*(target.aliases or []), unmapped.name]
     db.session.flush()
-    customer_ids = {e.customer_id for e in entries}
-    for customer in db.session.scalars(select(Customer).where(Customer.id.in_(customer_ids))):
-        derive(customer)
     db.session.delete(unmapped)
     return len(entries)

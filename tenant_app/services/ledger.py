@@ -6,12 +6,13 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Customer, FleetEntry, Stakeholder
 from ..models.customers import GENERAL_MAJOR_UNITS, KEY_MAJOR_UNITS
+from ..tenancy import listen_once
 from .errors import DomainError
 from .brands import BrandResolver
 
@@ -75,7 +76,6 @@ def derive(customer: Customer) -> None:
     customer.last_bought = d.last_bought
 
 
-@event.listens_for(Session, "before_flush")
 def _keep_derivations(session, flush_context, instances):
     """Whatever changed a fleet, the customer's derived fields follow before it is written."""
     touched = set()
@@ -91,6 +91,11 @@ def _keep_derivations(session, flush_context, instances):
             customer.name_key = name_key(customer.name)
             customer.phone_key = phone_digits(customer.phone)
             derive(customer)
+
+
+def init_app(app) -> None:
+    """Keep the derived fields of every customer a flush writes (registered by create_app)."""
+    listen_once(Session, "before_flush", _keep_derivations)
 
 
 # --- duplicates ----------------------------------------------------------------------

@@ -23,8 +23,8 @@ from sqlalchemy import insert, select
 from .. import vocab
 from ..extensions import db
 from ..models import Customer, User
+from .brands import BrandResolver, brand_key, maker_names
 from .errors import DomainError
-from .brands import BrandResolver, brand_key
 from .ledger import CUSTOMER_FIELDS, name_key, phone_digits
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -151,6 +151,19 @@ def _columns(header_rows: list[tuple]) -> dict[int, tuple[str, int | None]]:
     return columns
 
 
+def _as_written(header_rows: list[tuple], columns: dict[int, tuple[str, int | None]]) -> dict[str, str]:
+    """The columns that name the maker (已购买柳汽产品 ...), labelled as this file writes them:
+    each network's deck names its own maker."""
+    top = header_rows[0]
+    sub = header_rows[1] if len(header_rows) > 1 else ()
+    written = {}
+    for i, (f, _) in columns.items():
+        if f in ("own_years", "other_years"):
+            text = sub[i] if i < len(sub) and sub[i] not in (None, "") else top[i]
+            written[f] = _text(text)
+    return written
+
+
 def _find_header(rows: list[tuple]) -> tuple[int, int] | None:
     """(first header row, header depth) among the first rows: the deck has its groups
     (客户信息 ...) in a row above the column names; a flat sheet has one header row."""
@@ -198,11 +211,12 @@ def _years_to_since(value, today: date) -> int | None | str:
     return "bad"
 
 
-def _vocab_value(report, row_no, column, v: dict, value) -> str:
+def _vocab_value(report, row_no, column, v: dict, value, makers=()) -> str:
     text = _text(value)
-    code = vocab.code_for(v, text)
+    code = vocab.code_for(v, text, makers)
     if code is None:
-        report.add(row_no, column, _l("“%(v)s”不是可选值（可选：%(opts)s）。", v=text, opts="、".join(v.values())))
+        opts = "、".join(vocab.chinese(v, c, makers[0] if makers else "") for c in v)
+        report.add(row_no, column, _l("“%(v)s”不是可选值（可选：%(opts)s）。", v=text, opts=opts))
         return ""
     return code
 
@@ -228,7 +242,8 @@ def read_ledger(path: str, org, progress: Callable[[int], None] | None = None) -
         report.layout = "deck" if depth == 2 else "flat"
         first_data = start + depth
         pending = head[first_data:]
-        _read_rows(report, org, columns, first_data + 1, _chain(pending, rows), progress)
+        _read_rows(report, org, columns, first_data + 1, _chain(pending, rows), progress,
+                   _as_written(head[start:start + depth], columns))
     finally:
         wb.close()
     return report
@@ -239,8 +254,10 @@ def _chain(first: list, rest: Iterable) -> Iterable:
     yield from rest
 
 
-def _read_rows(report, org, columns, first_row_no, rows, progress) -> None:
+def _read_rows(report, org, columns, first_row_no, rows, progress, written=None) -> None:
     today = date.today()
+    labels = {**COLUMN_LABELS, **(written or {})}
+    makers = maker_names()
     resolver_keys = _known_brand_keys()
     staff = {u.name: u.id for u in db.session.scalars(select(User).where(User.org_id == org.id))}
     staff.update({u.username: u.id for u in db.session.scalars(select(User).where(User.org_id == org.id))})
@@ -285,7 +302,7 @@ def _read_rows(report, org, columns, first_row_no, rows, progress) -> None:
         for f, v in (("transport_type", vocab.TRANSPORT_TYPES), ("nature", vocab.NATURES), ("use", vocab.USES),
                      ("source", vocab.SOURCES), ("kind", vocab.CUSTOMER_KINDS)):
             if f in values and _text(values[f]):
-                data[f] = _vocab_value(report, row_no, COLUMN_LABELS[f], v, values[f])
+                data[f] = _vocab_value(report, row_no, COLUMN_LABELS[f], v, values[f], makers)
         data["industry_major"] = _text(values.get("klass")) == vocab.CLASSES["industry_major"]
         when = values.get("first_contact_on")
         if isinstance(when, datetime):
@@ -306,7 +323,7 @@ def _read_rows(report, org, columns, first_row_no, rows, progress) -> None:
         other_since = _years_to_since(values.get("other_years"), today)
         for f, v in (("own_years", own_since), ("other_years", other_since)):
             if v == "bad":
-                report.add(row_no, COLUMN_LABELS[f], _l("“%(v)s”不是年数或年份。", v=_text(values.get(f))))
+                report.add(row_no, labels[f], _l("“%(v)s”不是年数或年份。", v=_text(values.get(f))))
         fleet = []
         for group in sorted(fleet_cells):
             cells = fleet_cells[group]

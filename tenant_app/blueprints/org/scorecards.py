@@ -16,6 +16,7 @@ from ...reports.pdf import read_checked
 from ...services import audit as audit_log
 from ...services import scorecards as service
 from ...services import scoring
+from ...services.brands import maker_name
 from ..listing import paginate
 from ..actions import submit
 from ..routing import Routes
@@ -45,7 +46,7 @@ def scorecard_appeal(card_id):
     card = authorize(current_user, "appeal", db.session.get(Scorecard, card_id))
     submit(FlaskForm(), lambda form: service.raise_appeal(card, request.form.get("item", ""),
                                                           request.form.get("reason", ""), current_user),
-           _("申诉已提交，等待柳汽处理。"))
+           _("申诉已提交，等待%(maker)s处理。", maker=maker_name()))
     return redirect(url_for(".scorecard", card_id=card.id) + "#appeals")
 
 

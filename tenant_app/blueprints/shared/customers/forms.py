@@ -7,6 +7,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Intege
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .... import vocab
+from ....web import maker_name
 
 MAX_FLEET_LINES = 200  # a customer's fleet lines; deals add one each
 PHONE = Regexp(r"^[0-9０-９ +\-－()（）]{0,30}$", message=_l("电话只能包含数字、空格、+、- 和括号。"))
@@ -14,7 +15,8 @@ PHONE = Regexp(r"^[0-9０-９ +\-－()（）]{0,30}$", message=_l("电话只能�
 
 def vocab_select(text, v: dict, blank=True):
     """A select over a vocabulary; a missing value is blank, anything else must be a code."""
-    choices = ([("", "—")] if blank else []) + [(k, _l(label)) for k, label in v.items()]
+    def choices():  # read in the request: a label may name the network's maker
+        return ([("", "—")] if blank else []) + [(k, vocab.label(v, k, maker=maker_name)) for k in v]
     allowed = list(v) + ([""] if blank else [])
     default = "" if blank else next(iter(v))
     return SelectField(text, choices=choices, validate_choice=False, default=default, filters=[lambda x: x or default],
