@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import DealVehicle, Organisation
-from . import service_station as station
+from ..services import service_station as station
 
 
 def seed_service(network_id: int, today: date | None = None) -> int:
@@ -48,7 +48,7 @@ def seed_service(network_id: int, today: date | None = None) -> int:
 def seed_events(network_id: int, today: date | None = None) -> int:
     """A thank-you party last week at each dealer, with a dozen of its customers invited."""
     from ..models import Customer, User
-    from . import events
+    from ..services import events
 
     today = today or date.today()
     made = 0
