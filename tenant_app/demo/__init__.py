@@ -10,9 +10,10 @@ from ..services.networks import create_network
 from ..services.orgs import create_org
 from ..tenancy import use_network
 from .customers import seed_customers
+from .events import seed_events
 from .projects import seed_projects
 from .scorecards import seed_scorecards
-from .stations import seed_events, seed_service
+from .stations import seed_service
 from .work import seed_work
 
 DEMO_PASSWORD = "Demo@2026"  # documented demo credential, local demo data only
