@@ -56,7 +56,7 @@ def build_app(app_url: str, owner_url: str):
     from tenant_app import create_app
     from tenant_app.extensions import db
     from tenant_app.services.audit import set_actor
-    from tenant_app.services.demo import seed
+    from tenant_app.demo import seed
 
     app = create_app(app_config(app_url, owner_url))
     with app.app_context():

@@ -196,7 +196,7 @@ def main() -> int:
             app = migrated_app(fresh)
             from tenant_app.extensions import db
             from tenant_app.services.audit import set_actor
-            from tenant_app.services.demo import seed
+            from tenant_app.demo import seed
             with app.app_context():
                 set_actor(db.session, label="bench")
                 for line in seed(customers=400):

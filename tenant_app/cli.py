@@ -120,7 +120,7 @@ def network_list():
 @click.option("--customers", default=2400, show_default=True, help="Customers per network (spread over dealers)")
 def demo_seed(customers):
     """The demo networks `liuqi` and `demo2`; does nothing for a network that exists."""
-    from .services.demo import seed
+    from .demo import seed
 
     set_actor(db.session, label="demo-seed")
     for line in seed(customers=customers):

@@ -66,7 +66,7 @@ def app(database_urls):
     from tenant_app import create_app
     from tenant_app.extensions import db
     from tenant_app.services.audit import set_actor
-    from tenant_app.services.demo import seed
+    from tenant_app.demo import seed
 
     app = create_app(app_config(*database_urls))
     with app.app_context():
@@ -233,7 +233,7 @@ def new_user(app, world):
     from tenant_app.extensions import db
     from tenant_app.models import Organisation
     from tenant_app.services.accounts import create_user
-    from tenant_app.services.demo import DEMO_PASSWORD
+    from tenant_app.demo import DEMO_PASSWORD
     from tenant_app.tenancy import use_network
 
     def _make(org_code: str, *roles: str, network: str = "liuqi") -> Person:

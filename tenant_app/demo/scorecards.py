@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import PREPARATION_ITEMS, Organisation, User
-from . import scorecards, training
-from .targets import period_bounds, set_target
+from ..services import scorecards, training
+from ..services.targets import period_bounds, set_target
 
 
 def seed_scorecards(network_id: int, today: date | None = None, seed: int = 7) -> str:

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Brand, Organisation, User
-from .brands import BrandResolver
-from .ledger import add_stakeholder, create_customer, name_key
+from ..services.brands import BrandResolver
+from ..services.ledger import add_stakeholder, create_customer, name_key
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韦覃蒙陆莫黎廖"
 GIVEN = ["伟", "强", "军", "建华", "志勇", "海涛", "国栋", "永强", "晓东", "明", "丽华", "秀英", "桂林", "德明", "振宇"]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import DealVehicle, Organisation
-from . import stations as station
+from ..services import stations as station
 
 
 def seed_service(network_id: int, today: date | None = None) -> int:
@@ -42,24 +42,4 @@ def seed_service(network_id: int, today: date | None = None) -> int:
             station.reached(callback, callback.due_on, rules, complaint=True, comments="等待时间太长，价格偏高",
                             scores={"overall": 2, "timeliness": 1, "quality": 4, "price": 2, "attitude": 4,
                                     "facility": 4})
-    return made
-
-
-def seed_events(network_id: int, today: date | None = None) -> int:
-    """A thank-you party last week at each dealer, with a dozen of its customers invited."""
-    from ..models import Customer, User
-    from . import events
-
-    today = today or date.today()
-    made = 0
-    for org in db.session.scalars(select(Organisation).where(Organisation.kind == "dealer").order_by(Organisation.id)):
-        gm = db.session.scalar(select(User).where(User.org_id == org.id).order_by(User.id))
-        event = events.create(org, kind="thanks", title="老客户答谢会", held_on=today - timedelta(days=7),
-                              place=f"{org.city}宾馆", budget=15000, notes="感谢老客户，介绍新车型与服务政策。", by=gm)
-        db.session.flush()
-        guests = db.session.scalars(select(Customer.id).where(Customer.org_id == org.id, Customer.segment == "own_old")
-                                    .order_by(Customer.id).limit(12)).all()
-        events.invite(event, list(guests))
-        events.record_attendance(event, set(guests[::2]), today)
-        made += 1
     return made

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import CallbackItem, Opportunity, Organisation, User
-from . import callbacks, deals
+from ..services import callbacks, deals
 
 WHENS = ["3m", "6m", "12m", "later", "none"]
 MODELS = ["乘龙H7 牵引车", "乘龙M3 自卸车", "霸龙507 牵引车"]

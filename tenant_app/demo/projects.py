@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Organisation, User
-from . import projects
+from ..services import projects
 
 
 def seed_projects(network_id: int, today: date | None = None) -> int:

@@ -5,15 +5,16 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Network
+from ..services.accounts import create_user
+from ..services.networks import create_network
+from ..services.orgs import create_org
 from ..tenancy import use_network
-from .accounts import create_user
-from .demo_customers import seed_customers
-from .demo_projects import seed_projects
-from .demo_scorecards import seed_scorecards
-from .demo_service import seed_events, seed_service
-from .demo_work import seed_work
-from .networks import create_network
-from .orgs import create_org
+from .customers import seed_customers
+from .events import seed_events
+from .projects import seed_projects
+from .scorecards import seed_scorecards
+from .stations import seed_service
+from .work import seed_work
 
 DEMO_PASSWORD = "Demo@2026"  # documented demo credential, local demo data only
 
