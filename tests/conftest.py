@@ -1,5 +1,6 @@
 """Fixtures: one migrated database per run (SQLite, or PostgreSQL when DATABASE_URL
-points at one), seeded with the two demo networks; clients logged in as anyone."""
+points at one), seeded with the two demo networks as the shared background; clients logged
+in as anyone. A test builds the records it checks with tests/factories.py (`build`)."""
 from __future__ import annotations
 
 import os
@@ -218,33 +219,53 @@ def _current_login_id(app, person: Person) -> str:
     return login_id
 
 
+def person_of(user, network: str) -> Person:
+    return Person(network, user.network_id, user.id, user.get_id(), user.username, user.org_id,
+                  user.org.code, user.org.kind, tuple(user.roles), tuple(user.regions or ()))
+
+
+def _made_in_test(app, world, network: str, username: str) -> Person:
+    """A user a test made (tests/factories.py), found by name in its network."""
+    from tenant_app.extensions import db
+    from tenant_app.models import User
+    from tenant_app.tenancy import use_network
+
+    with app.app_context():
+        use_network(db.session, world["networks"][network])
+        user = db.session.scalar(select(User).where(User.username == username))
+        assert user is not None, f"no user {username} in {network}"
+        person = person_of(user, network)
+        db.session.remove()
+    world["extra"][(network, username)] = person
+    return person
+
+
 @pytest.fixture
 def login_as(app, world):
-    """login_as("gx-lz-001.gm") or login_as("admin", network="demo2"): a logged-in client."""
+    """login_as("gx-lz-001.gm") or login_as("admin", network="demo2"): a logged-in client;
+    a user made by tests/factories.py is found by its user name too."""
     def _as(username: str, network: str = "liuqi"):
-        person = world["people"].get((network, username)) or world["extra"][(network, username)]
+        person = world["people"].get((network, username)) or world["extra"].get((network, username)) \
+            or _made_in_test(app, world, network, username)
         return _login(app.test_client(), replace(person, login_id=_current_login_id(app, person)))
     return _as
 
 
 @pytest.fixture
 def new_user(app, world):
-    """A user made for one test (password Demo@2026), so tests that change users share nothing."""
+    """A user made for one test (password factories.PASSWORD), so tests that change users share nothing."""
     from tenant_app.extensions import db
     from tenant_app.models import Organisation
-    from tenant_app.services.accounts import create_user
-    from tenant_app.demo import DEMO_PASSWORD
     from tenant_app.tenancy import use_network
+    from tests import factories
 
     def _make(org_code: str, *roles: str, network: str = "liuqi") -> Person:
         with app.app_context():
             use_network(db.session, world["networks"][network])
             org = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
-            user, _ = create_user(org, username=f"t-{uuid.uuid4().hex[:10]}", name="测试 用户", roles=list(roles),
-                                  phone="13900001111", password=DEMO_PASSWORD)
+            user = factories.user(org, *roles, username=f"t-{uuid.uuid4().hex[:10]}")
             db.session.commit()
-            p = Person(network, org.network_id, user.id, user.get_id(), user.username, org.id, org.code, org.kind,
-                       tuple(roles), ())
+            p = person_of(user, network)
             db.session.remove()
         world["extra"][(network, p.username)] = p
         return p
@@ -260,15 +281,14 @@ def person(world):
 def new_org(app, world):
     """An organisation made for one test (empty ledger): new_org("GX-T") → (code, id)."""
     from tenant_app.extensions import db
-    from tenant_app.services.orgs import create_org
     from tenant_app.tenancy import use_network
+    from tests import factories
 
     def _make(prefix: str, kind: str = "dealer", network: str = "liuqi") -> tuple[str, int]:
         code = f"{prefix}-{uuid.uuid4().hex[:5].upper()}"
         with app.app_context():
             use_network(db.session, world["networks"][network])
-            org = create_org(network_id=world["networks"][network], kind=kind, code=code, name=f"测试机构{code}",
-                             province="广西", city="柳州")
+            org = factories.org(kind, code=code, name=f"测试机构{code}")
             db.session.commit()
             org_id = org.id
             db.session.remove()
@@ -294,3 +314,17 @@ def in_network(app):
                 db.session.rollback()
                 db.session.remove()
     return _ctx
+
+
+@pytest.fixture
+def build(in_network, world):
+    """`with build() as s:` records made with tests/factories.py, committed at the end of the
+    block (network liuqi unless named). Read what the test needs inside the block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _build(network: str = "liuqi"):
+        with in_network(world["networks"][network]) as s:
+            yield s
+            s.commit()
+    return _build

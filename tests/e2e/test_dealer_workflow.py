@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests import factories
 from tests.web.test_ledger_excel import deck_file, row
 
 pytestmark = pytest.mark.e2e
@@ -20,7 +21,7 @@ def test_import_plan_callback_follow_up_deal(page, live_server, dealer_gm, tmp_p
     page.goto(f"{base}/login")
     page.get_by_label("企业代码").fill("liuqi")
     page.get_by_label("用户名").fill(dealer_gm.username)
-    page.get_by_label("密码").fill("Demo@2026")
+    page.get_by_label("密码").fill(factories.PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{base}/d/")
 

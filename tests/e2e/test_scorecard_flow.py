@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfReader
 
+from tests import factories
 from tests.conftest import REDIS_URL
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +22,7 @@ def login(page, base, username):
     page.goto(f"{base}/login")
     page.get_by_label("企业代码").fill("liuqi")
     page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("Demo@2026")
+    page.get_by_label("密码").fill(factories.PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
 
@@ -46,7 +47,10 @@ def jobs(live_server, tmp_path):
         worker.wait(timeout=30)
 
 
-def test_evaluate_download_appeal_resolve(browser, live_server, jobs):
+def test_evaluate_download_appeal_resolve(browser, live_server, jobs, build):
+    with build():
+        shop = factories.org("dealer")
+        shop_name, gm = shop.name, factories.user(shop, "general_manager").username
     base = live_server
     maker = browser.new_context(locale="zh-CN").new_page()
     login(maker, base, "admin")
@@ -71,17 +75,17 @@ def test_evaluate_download_appeal_resolve(browser, live_server, jobs):
             maker.reload()
     else:
         raise AssertionError(f"the evaluation did not finish: {seen} {rendered}")
-    assert maker.get_by_role("link", name="柳州盛通汽车销售服务有限公司").is_visible()
+    assert maker.get_by_role("link", name=shop_name).is_visible()
 
     dealer = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
-    login(dealer, base, "gx-lz-001.gm")
+    login(dealer, base, gm)
     dealer.get_by_role("link", name="考评").first.click()
     dealer.get_by_role("link", name=PERIOD).click()
     with dealer.expect_download() as download:
         dealer.locator("[data-test=pdf]").click()
     pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     body = "".join(p.extract_text() for p in pdf.pages).replace(" ", "").replace("\n", "")
-    assert "柳州盛通汽车销售服务有限公司" in body and f"经销商客户营销考评{PERIOD}" in body and len(pdf.pages) == 2
+    assert shop_name in body and f"经销商客户营销考评{PERIOD}" in body and len(pdf.pages) == 2
 
     dealer.get_by_label("项目").select_option(label="回访及时率")
     dealer.get_by_label("申诉理由").fill("一月的两次回访按时完成，但录入晚了，请核实。")
@@ -90,7 +94,7 @@ def test_evaluate_download_appeal_resolve(browser, live_server, jobs):
     assert dealer.locator("[data-test=appeal-status]").first.inner_text() == "待处理"
 
     maker.goto(f"{base}/m/appeals")
-    maker.get_by_role("link", name="柳州盛通汽车销售服务有限公司").first.click()
+    maker.get_by_role("link", name=shop_name).first.click()
     row = maker.locator("[data-test=appeals] tr", has_text="一月的两次回访")
     row.get_by_label("处理结果").select_option(label="采纳")
     row.get_by_label("采纳后该项得分").fill("10")

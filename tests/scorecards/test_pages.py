@@ -19,9 +19,43 @@ def _text(resp) -> str:
 
 
 @pytest.fixture(scope="module")
-def evaluated(app, world):
-    """liuqi's current month (the demo seed evaluated it) evaluated again through the page, with
-    every PDF rendered (inline jobs)."""
+def parties(app, world):
+    """Made before the evaluation: a supervisor for 广西; a dealer in 广西 with this month's
+    customers, callback plan and one callback done; another dealer in 广西, one in 广东 and a
+    service station. Their ids, codes, names and user names."""
+    from tenant_app.extensions import db
+    from tenant_app.services.targets import period_bounds
+    from tenant_app.tenancy import use_network
+    from tests import factories
+
+    def facts(org, **users):
+        return {"id": org.id, "code": org.code, "name": org.name, **{k: u.username for k, u in users.items()}}
+
+    with app.app_context():
+        use_network(db.session, world["networks"]["liuqi"])
+        supervisor = factories.user(factories.manufacturer(), "supervisor", regions=["广西"])
+        shop, near = factories.org("dealer"), factories.org("dealer", city="南宁")
+        far, station = factories.org("dealer", province="广东", city="广州"), factories.org("service")
+        gm, info = factories.user(shop, "general_manager"), factories.user(shop, "information_manager")
+        sales = factories.user(shop, "sales_manager")
+        for fleet in ([("乘龙", 4)], [("豪沃", 6)], [("乘龙", 25)], []):
+            factories.customer(shop, fleet=fleet, responsible=sales)
+        first, last = period_bounds("month", date.today())
+        item = factories.plan_items(factories.plan(shop, info, starts_on=first, days=(last - first).days))[0]
+        factories.callback(item.customer, sales, item=item, done_on=min(date.today(), item.due_on))
+        out = {"supervisor": supervisor.username, "shop": facts(shop, gm=gm, sales=sales, info=info),
+               "near": facts(near, gm=factories.user(near, "general_manager")),
+               "far": facts(far, gm=factories.user(far, "general_manager")),
+               "station": facts(station, mgr=factories.user(station, "manager"))}
+        db.session.commit()
+        db.session.remove()
+    return out
+
+
+@pytest.fixture(scope="module")
+def evaluated(app, world, parties):
+    """liuqi's current month (the demo seed evaluated it) evaluated again through the page, now
+    with the parties of this module, every PDF rendered (inline jobs)."""
     from tenant_app.services.scorecards import period_label
     from tests.conftest import _login
     client = _login(app.test_client(), world["people"][("liuqi", "admin")])
@@ -30,9 +64,8 @@ def evaluated(app, world):
     return int(resp.location.rsplit("/", 1)[1])
 
 
-def _card_id(in_network, world, evaluation_id, org_code):
+def _card_id(in_network, world, evaluation_id, org_id):
     with in_network(world["networks"]["liuqi"]) as s:
-        org_id = world["orgs"][("liuqi", org_code)]["id"]
         return s.scalar(select(Scorecard.id).where(Scorecard.evaluation_id == evaluation_id,
                                                    Scorecard.org_id == org_id))
 
@@ -54,28 +87,32 @@ def test_the_evaluation_page_shows_progress_ranking_and_downloads(evaluated, log
     assert client.get(f"/m/scorecards/{evaluated}/ranking.pdf").data.startswith(b"%PDF")
 
 
-def test_a_regional_supervisor_sees_and_packs_only_its_regions(evaluated, login_as, world):
-    client = login_as("supervisor")  # 广西 only
+def test_a_regional_supervisor_sees_and_packs_only_its_regions(evaluated, parties, login_as, world):
+    client = login_as(parties["supervisor"])  # 广西 only
     page = _text(client.get(f"/m/scorecards/{evaluated}"))
-    assert "柳州盛通" in page and "广州粤龙" not in page
+    assert parties["shop"]["name"] in page and parties["far"]["name"] not in page
     names = zipfile.ZipFile(io.BytesIO(client.get(f"/m/scorecards/{evaluated}/archive.zip").data)).namelist()
     elsewhere = {code for (net, code), o in world["orgs"].items() if net == "liuqi" and o["province"] != "广西"}
-    assert names and not [n for n in names for code in elsewhere if f"/{code}-" in n], names
+    elsewhere.add(parties["far"]["code"])
+    assert [n for n in names if f"/{parties['shop']['code']}-" in n], names
+    assert not [n for n in names for code in elsewhere if f"/{code}-" in n], names
     assert client.get(f"/m/scorecards/{evaluated}/ranking.pdf").status_code == 403, "the whole network's ranking"
     assert "广东" not in page, "not even the other regions' names"
     assert client.post("/m/scorecards", data={"period": "2019-Q3"}).status_code == 403
 
 
-def test_a_dealer_sees_its_own_scorecard_with_evidence_and_pdf(evaluated, login_as, world, in_network):
-    own = _card_id(in_network, world, evaluated, "GX-LZ-001")
-    other = _card_id(in_network, world, evaluated, "GD-GZ-003")
-    client = login_as("gx-lz-001.gm")
+def test_a_dealer_sees_its_own_scorecard_with_evidence_and_pdf(evaluated, parties, login_as, world, in_network):
+    own = _card_id(in_network, world, evaluated, parties["shop"]["id"])
+    other = _card_id(in_network, world, evaluated, parties["far"]["id"])
+    client = login_as(parties["shop"]["gm"])
     listing = _text(client.get("/org/scorecards"))
     assert MONTH in listing
     page = _text(client.get(f"/org/scorecards/{own}"))
     assert "老客户回访覆盖率" in page and "下载 PDF" in page and "提交申诉" in page
     evidence = _text(client.get(f"/org/scorecards/{own}/items/ledger_completeness"))
-    assert "台帐完整率" in evidence and re.search(r"共 [1-9]\d* 条", evidence)
+    assert "台帐完整率" in evidence and "共 4 条" in evidence, "this month's four customers"
+    every = _text(client.get(f"/org/scorecards/{own}/items/callback_completion"))
+    assert "✗" in every and "✓" in every, "one of the plan's callbacks done, the others not (yet)"
     missed = _text(client.get(f"/org/scorecards/{own}/items/callback_completion?show=missed"))
     assert "✗" in missed and "✓" not in missed
     assert client.get(f"/org/scorecards/{own}/pdf").data.startswith(b"%PDF")
@@ -84,12 +121,12 @@ def test_a_dealer_sees_its_own_scorecard_with_evidence_and_pdf(evaluated, login_
         assert client.get(url).status_code == 404, url
 
 
-def test_appeal_by_the_dealer_and_resolution_by_the_manufacturer(evaluated, login_as, world, in_network):
-    card_id = _card_id(in_network, world, evaluated, "GX-LZ-001")
+def test_appeal_by_the_dealer_and_resolution_by_the_manufacturer(evaluated, parties, login_as, world, in_network):
+    card_id = _card_id(in_network, world, evaluated, parties["shop"]["id"])
     key, reason = "callback_completion", "十二月漏计了两条计划回访"
-    assert login_as("gx-lz-001.sales1").post(f"/org/scorecards/{card_id}/appeals",
-                                             data={"item": key, "reason": reason}).status_code == 403
-    dealer = login_as("gx-lz-001.gm")
+    assert login_as(parties["shop"]["sales"]).post(f"/org/scorecards/{card_id}/appeals",
+                                                   data={"item": key, "reason": reason}).status_code == 403
+    dealer = login_as(parties["shop"]["gm"])
 
     def mine(s):
         return s.scalar(select(Appeal).where(Appeal.scorecard_id == card_id, Appeal.item_key == key))
@@ -116,13 +153,13 @@ def test_appeal_by_the_dealer_and_resolution_by_the_manufacturer(evaluated, logi
     assert "已采纳" in page and "核实属实" in page
 
 
-def test_deductions_by_a_supervisor_in_region_only(evaluated, login_as, world, in_network):
-    gx = _card_id(in_network, world, evaluated, "GX-NN-002")
-    gd = _card_id(in_network, world, evaluated, "GD-GZ-003")
-    client = login_as("supervisor")
+def test_deductions_by_a_supervisor_in_region_only(evaluated, parties, login_as, world, in_network):
+    gx = _card_id(in_network, world, evaluated, parties["near"]["id"])
+    gd = _card_id(in_network, world, evaluated, parties["far"]["id"])
+    client = login_as(parties["supervisor"])
     assert client.post(f"/m/scorecards/cards/{gd}/deductions", data={"points": 1, "reason": "x"}).status_code == 404
     client.post(f"/m/scorecards/cards/{gx}/deductions", data={"points": 3, "reason": "回访记录与实际不符"})
-    page = _text(login_as("gx-nn-002.gm").get(f"/org/scorecards/{gx}"))
+    page = _text(login_as(parties["near"]["gm"]).get(f"/org/scorecards/{gx}"))
     assert "−3.0 · 回访记录与实际不符" in page
 
 
@@ -147,10 +184,9 @@ def test_publishing_a_template_version_checks_weights(login_as, world, in_networ
     assert login_as("supervisor", network="demo2").post("/m/scorecards/template", data=form).status_code == 403
 
 
-def test_training_invitations_attendance_and_scores(login_as, world, in_network):
-    gx = world["orgs"][("liuqi", "GX-LZ-001")]["id"]
-    sv = world["orgs"][("liuqi", "SV-LZ-01")]["id"]
-    client = login_as("supervisor")
+def test_training_invitations_attendance_and_scores(parties, login_as, world, in_network):
+    gx, sv = parties["shop"]["id"], parties["station"]["id"]
+    client = login_as(parties["supervisor"])
     client.post("/m/training", data={"title": "回访话术训练营", "held_on": "2026-10-20", "place": "柳州",
                                      "max_score": 100, "orgs": [gx, sv]})
     with in_network(world["networks"]["liuqi"]) as s:
@@ -165,16 +201,16 @@ def test_training_invitations_attendance_and_scores(login_as, world, in_network)
                                                    f"attended-{second}": "1"})
     with in_network(world["networks"]["liuqi"]) as s:
         assert (s.get(TrainingInvitation, first).attended, s.get(TrainingInvitation, first).score) == (True, 88)
-    page = _text(login_as("gx-lz-001.info").get("/org/training"))
+    page = _text(login_as(parties["shop"]["info"]).get("/org/training"))
     assert "回访话术训练营" in page and ("88 / 100" in page or invitations[first] != gx)
-    assert "回访话术训练营" in _text(login_as("sv-lz-01.mgr").get("/org/training"))
-    assert "回访话术训练营" not in _text(login_as("gd-gz-003.gm").get("/org/training"))
-    assert login_as("gx-lz-001.gm").post("/m/training", data={"title": "x"}).status_code == 403
+    assert "回访话术训练营" in _text(login_as(parties["station"]["mgr"]).get("/org/training"))
+    assert "回访话术训练营" not in _text(login_as(parties["far"]["gm"]).get("/org/training"))
+    assert login_as(parties["shop"]["gm"]).post("/m/training", data={"title": "x"}).status_code == 403
 
 
-def test_the_preparation_audit_needs_a_note_for_what_is_missing(login_as, world, in_network):
-    org_id = world["orgs"][("liuqi", "GX-NN-002")]["id"]
-    client = login_as("supervisor")
+def test_the_preparation_audit_needs_a_note_for_what_is_missing(parties, login_as, world, in_network):
+    org_id = parties["near"]["id"]
+    client = login_as(parties["supervisor"])
     items = ["staff", "office", "vehicles", "relations", "budget", "mechanism"]
     data = {"audited_on": "2026-11-01", **{f"item-{i}": "1" for i in items[:5]}}
     resp = client.post(f"/m/dealers/{org_id}/preparation", data=data, follow_redirects=True)
@@ -184,8 +220,8 @@ def test_the_preparation_audit_needs_a_note_for_what_is_missing(login_as, world,
         audit = s.scalar(select(PreparationAudit).where(PreparationAudit.org_id == org_id)
                          .order_by(PreparationAudit.id.desc()))
         assert audit.in_place == 5 and audit.notes == {"mechanism": "考核制度未成文"}
-    assert "考核制度未成文" in _text(login_as("gx-nn-002.gm").get("/org/training"))
-    gd = world["orgs"][("liuqi", "GD-GZ-003")]["id"]
+    assert "考核制度未成文" in _text(login_as(parties["near"]["gm"]).get("/org/training"))
+    gd = parties["far"]["id"]
     assert client.post(f"/m/dealers/{gd}/preparation", data=data).status_code == 404
 
 
@@ -204,9 +240,10 @@ def test_a_failed_job_is_rerun_from_the_page(evaluated, login_as, world, in_netw
         assert job.status == "done" and job.attempts >= 2
 
 
-def test_the_manufacturers_look_at_evidence_is_in_the_dealers_audit_log(evaluated, login_as, world, in_network):
-    card_id = _card_id(in_network, world, evaluated, "GD-GZ-003")
-    page = _text(login_as("supervisor2").get(f"/org/scorecards/{card_id}/items/coverage"))
+def test_the_manufacturers_look_at_evidence_is_in_the_dealers_audit_log(evaluated, parties, login_as, world,
+                                                                         in_network):
+    card_id = _card_id(in_network, world, evaluated, parties["far"]["id"])
+    page = _text(login_as("supervisor2").get(f"/org/scorecards/{card_id}/items/coverage"))  # every region
     assert "老客户回访覆盖率" in page
-    audit = _text(login_as("gd-gz-003.gm").get("/org/audit?q=scorecard+evidence"))
-    assert f"scorecard evidence GD-GZ-003 {MONTH} coverage" in audit
+    audit = _text(login_as(parties["far"]["gm"]).get("/org/audit?q=scorecard+evidence"))
+    assert f"scorecard evidence {parties['far']['code']} {MONTH} coverage" in audit

@@ -108,16 +108,19 @@ def _render(app, world, rare_dealer):
     return out
 
 
-def test_a_scorecard_pdf_reads_back_complete(app, world, rare_dealer):
+def test_a_scorecard_pdf_reads_back_complete(app, world, rare_dealer, in_network):
+    from tenant_app.models import Network
     from tenant_app.vocab import SCORE_RULES
 
+    with in_network(world["networks"]["demo2"]) as s:
+        network = s.get(Network, world["networks"]["demo2"]).name
     data, card, _, _, items = _render(app, world, rare_dealer)
     assert data is not None, "stored with its checksum"
     assert len(PdfReader(io.BytesIO(data)).pages) == 2, "A4, two pages"
     page = PdfReader(io.BytesIO(data)).pages[0]
     assert [round(float(v)) for v in page.mediabox[2:]] == [595, 842]
     body = text(data)
-    for expected in (f"{RARE}重卡销售有限公司", "华运重卡客户营销联合组织", "经销商客户营销考评2020-Q4",
+    for expected in (f"{RARE}重卡销售有限公司", network.replace(" ", ""), "经销商客户营销考评2020-Q4",
                      "2020-10-01至2020-12-31", "考评人", "经销商总经理", "总分趋势", "第1页/共2页"):
         assert expected in body, expected
     for key, points in items:

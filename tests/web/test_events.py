@@ -6,16 +6,24 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from tenant_app.models import Customer, EventGuest, Expense, Opportunity
+from tests import factories
 
 
 def _text(resp) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", resp.get_data(as_text=True)))
 
 
-def test_an_event_from_invitations_to_its_results(login_as, world, in_network):
-    net, org_id = world["networks"]["liuqi"], world["orgs"][("liuqi", "GX-LZ-001")]["id"]
-    other_org = world["orgs"][("liuqi", "GX-NN-002")]["id"]
-    gm = login_as("gx-lz-001.gm")
+def test_an_event_from_invitations_to_its_results(login_as, world, in_network, build):
+    with build():
+        shop, other = factories.org("dealer"), factories.org("dealer", city="南宁")
+        gm, sales = factories.user(shop, "general_manager"), factories.user(shop, "sales_manager")
+        customers = [factories.customer(shop, fleet=[("乘龙", 2)]) for _ in range(3)]
+        factories.customer(other)
+        factories.won(factories.opportunity(customers[0], sales))
+        factories.expense(shop, sales, 1200)
+        org_id, other_org, gm = shop.id, other.id, gm.username
+    net = world["networks"]["liuqi"]
+    gm = login_as(gm)
     held = (date.today() - timedelta(days=1)).isoformat()
     resp = gm.post("/d/events", data={"kind": "thanks", "title": "老客户答谢会", "held_on": held, "place": "柳州饭店",
                                       "budget": "20000"})
@@ -46,20 +54,23 @@ def test_an_event_from_invitations_to_its_results(login_as, world, in_network):
     assert customer_name in _text(gm.get(f"/d/events/{event_id}"))
 
 
-def test_who_may_organise_and_see_events(login_as, world, in_network):
-    gm = login_as("gx-lz-001.gm")
+def test_who_may_organise_and_see_events(login_as, world, in_network, build):
+    with build():
+        shop, other = factories.org("dealer"), factories.org("dealer", city="南宁")
+        gm, sales = factories.user(shop, "general_manager"), factories.user(shop, "sales_manager")
+        other_gm = factories.user(other, "general_manager")
+        theirs = factories.opportunity(factories.customer(other), other_gm).id
+        gm, sales, other_gm = gm.username, sales.username, other_gm.username
+    gm = login_as(gm)
     future = (date.today() + timedelta(days=10)).isoformat()
     resp = gm.post("/d/events", data={"kind": "roadshow", "title": "新车巡展", "held_on": future})
     event_id = int(resp.location.rsplit("/", 1)[1])
     attendance = gm.post(f"/d/events/{event_id}/attendance", data={}, follow_redirects=True)
     assert "活动尚未举行" in _text(attendance)
-    assert login_as("gx-lz-001.sales1").post("/d/events", data={"kind": "roadshow", "title": "x",
-                                                                "held_on": future}).status_code == 403
-    assert "新车巡展" in _text(login_as("gx-lz-001.sales1").get("/d/events"))
-    assert login_as("gx-nn-002.gm").get(f"/d/events/{event_id}").status_code == 404
-    with in_network(world["networks"]["liuqi"]) as s:
-        theirs = s.scalar(select(Opportunity.id).where(
-            Opportunity.org_id == world["orgs"][("liuqi", "GX-NN-002")]["id"]).limit(1))
-    login_as("gx-nn-002.gm").post(f"/d/opportunities/{theirs}/event", data={"event_id": event_id})
+    assert login_as(sales).post("/d/events", data={"kind": "roadshow", "title": "x",
+                                                   "held_on": future}).status_code == 403
+    assert "新车巡展" in _text(login_as(sales).get("/d/events"))
+    assert login_as(other_gm).get(f"/d/events/{event_id}").status_code == 404
+    login_as(other_gm).post(f"/d/opportunities/{theirs}/event", data={"event_id": event_id})
     with in_network(world["networks"]["liuqi"]) as s:
         assert s.get(Opportunity, theirs).event_id is None, "another dealer's event cannot be named"

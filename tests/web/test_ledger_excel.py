@@ -2,6 +2,7 @@
 all-or-nothing imports, exports read back, and the command line."""
 import io
 import zipfile
+from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from tenant_app.models import Customer, Organisation
 from tenant_app.services import ledger_excel
+from tests import factories
 
 GROUP_ROW = ["序号", "区域", "客户信息", None, None, None, None, "目前使用车型信息"] + [None] * 8 + \
             ["客户购车情况", None, "客户级别", "备注"]
@@ -147,12 +149,17 @@ def test_each_kind_of_row_problem_is_reported_and_nothing_imported(bad_row, colu
     assert _count(in_network, world, fresh_dealer)[0] == 0
 
 
-def test_duplicates_in_the_file_and_against_the_ledger(login_as, world):
-    client = login_as("gx-lz-001.gm")
-    with __import__("contextlib").nullcontext():
-        pass
-    existing = client.get("/d/customers").get_data(as_text=True)
-    name = __import__("re").search(r'href="/d/customers/\d+">([^<]+)</a>', existing).group(1)
+def _dealer(build, *fleets):
+    """A dealer with a customer of each fleet: (its general manager's user name, its id, the customers' names)."""
+    with build():
+        shop = factories.org("dealer")
+        gm = factories.user(shop, "general_manager").username
+        return gm, shop.id, [factories.customer(shop, fleet=f).name for f in fleets]
+
+
+def test_duplicates_in_the_file_and_against_the_ledger(login_as, build):
+    gm, _, (name,) = _dealer(build, [("乘龙", 2)])
+    client = login_as(gm)
     data = deck_file([row(1, "广西", "重复甲", "13811112222"), row(2, "广西", " 重复甲 ", "13811113333"),
                       row(3, "广西", "重复乙", "138-1111-2222"), row(4, "广西", name, "")])
     html = _upload(client, data).get_data(as_text=True)
@@ -188,19 +195,22 @@ def test_broken_files_are_refused_before_parsing(login_as, monkeypatch):
     assert "只接受 .xlsx" in _upload(client, b"x", name="a.csv").get_data(as_text=True)
 
 
-def test_export_reads_back_as_the_deck_layout(login_as, world, in_network):
-    client = login_as("gx-lz-001.gm")
+def test_export_reads_back_as_the_deck_layout(login_as, world, in_network, build):
+    year = date.today().year
+    gm, org_id, _ = _dealer(build, [("乘龙", 6, year - 4), ("豪沃", 2)], [("乘龙", 1, year - 1)], [("豪沃", 3)], [])
+    client = login_as(gm)
     resp = client.get("/d/customers/export.xlsx?segment=own_old")
     assert resp.mimetype.endswith("spreadsheetml.sheet")
     ws = load_workbook(io.BytesIO(resp.data)).active
     assert ws["C1"].value == "客户信息" and ws["H1"].value == "目前使用车型信息" and ws["C2"].value == "客户单位(个人)名称"
     assert {str(r) for r in ws.merged_cells.ranges} >= {"A1:A2", "C1:G1", "H1:P1", "Q1:R1"}
     exported = {r[2]: r for r in ws.iter_rows(min_row=3, values_only=True)}
-    org_id = world["orgs"][("liuqi", "GX-LZ-001")]["id"]
     with in_network(world["networks"]["liuqi"]) as s:
-        expected = s.scalars(select(Customer).where(Customer.org_id == org_id, Customer.segment == "own_old")).all()
-        assert set(exported) == {c.name for c in expected}
+        expected = s.scalars(select(Customer).where(Customer.org_id == org_id, Customer.segment == "own_old")
+                             .order_by(Customer.id)).all()
+        assert len(expected) == 2 and set(exported) == {c.name for c in expected}
         c = expected[0]
+        assert (c.klass, len(c.fleet)) == ("general_major", 2), "the cells below check a big customer's row"
         cells = exported[c.name]
         assert cells[6] == (c.phone or None)
         assert [cells[7 + 3 * i] for i in range(len(c.fleet[:3]))] == [e.brand_text for e in c.fleet[:3]]
@@ -208,11 +218,12 @@ def test_export_reads_back_as_the_deck_layout(login_as, world, in_network):
         assert cells[16] == f"{__import__('datetime').date.today().year - c.own_since}年"
 
 
-def test_export_imports_back_into_an_empty_ledger(login_as, new_user, fresh_dealer, in_network, world):
-    data = login_as("gx-lz-001.gm").get("/d/customers/export.xlsx?klass=key_major").data
+def test_export_imports_back_into_an_empty_ledger(login_as, new_user, fresh_dealer, in_network, world, build):
+    gm, _, _ = _dealer(build, [("乘龙", 12), ("豪沃", 10)], [("解放", 25)], [("乘龙", 30)], [("豪沃", 2)])
+    data = login_as(gm).get("/d/customers/export.xlsx?klass=key_major").data
     client = _gm_of(new_user, fresh_dealer, login_as)
     html = _upload(client, data).get_data(as_text=True)
-    assert "可以导入" in html, html[:2000]
+    assert "3 位客户可以导入" in html, html[:2000]
 
 
 def test_command_line_import_and_export(app, fresh_dealer, tmp_path, in_network, world):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tenant_app.models import DealVehicle, HotAlert, Opportunity, ServiceCallback
 from tenant_app.services import stations as station
 from tenant_app.services.deals import with_check_digit
+from tests import factories
 
 RULES = station.ServiceSettings(callback_days=3, switch_days=5, low_score=2, alert_days=2)
 GOOD = {"overall": 5, "timeliness": 4, "quality": 5, "price": 4, "attitude": 5, "facility": 4}
@@ -109,21 +110,27 @@ def test_registering_checks_the_vin_and_refuses_a_second_registration(login_as, 
 
 
 def test_a_vehicle_sold_by_a_dealer_is_found_by_vin_and_its_repairs_reach_the_dealers_timeline(
-        login_as, world, in_network):
-    net = world["networks"]["liuqi"]
-    with in_network(net) as s:
+        login_as, world, in_network, build):
+    with build():
+        shop, workshop = factories.org("dealer"), factories.org("service")
+        gm, sales = factories.user(shop, "general_manager"), factories.user(shop, "sales_manager")
+        mechanic = factories.user(workshop, "manager")
+        factories.won(factories.opportunity(factories.customer(shop, fleet=[("豪沃", 3)]), sales))
+        shop_name, workshop_name, gm, mechanic = shop.name, workshop.name, gm.username, mechanic.username
+        org_id = shop.id
+    with in_network(world["networks"]["liuqi"]) as s:
         sold, opp = s.execute(select(DealVehicle, Opportunity).join(Opportunity)
-                              .where(Opportunity.org_id == world["orgs"][("liuqi", "GX-LZ-001")]["id"])).first()
+                              .where(Opportunity.org_id == org_id)).one()
         vin, customer_id, customer = sold.vin, opp.customer_id, opp.customer.name
-    client = login_as("sv-lz-01.mgr")
+    client = login_as(mechanic)
     found = client.get(f"/s/vehicles?q={vin.lower()}")
     assert found.status_code == 302 and "/s/vehicles/" in found.location
     page = _text(client.get(found.location))
-    assert customer in page and "柳州盛通" in page
+    assert customer in page and shop_name in page
     client.post(found.location, data={"kind": "maintenance", "date_in": date.today().isoformat(), "mileage": 30000,
                                       "work_done": "首保：更换机油三滤"})
-    timeline = _text(login_as("gx-lz-001.gm").get(f"/d/customers/{customer_id}"))
-    assert "保养" in timeline and "首保：更换机油三滤" in timeline and "柳州顺达" in timeline
+    timeline = _text(login_as(gm).get(f"/d/customers/{customer_id}"))
+    assert "保养" in timeline and "首保：更换机油三滤" in timeline and workshop_name in timeline
 
 
 def test_the_station_flow_through_the_pages_and_who_may_do_what(login_as, world, in_network, repair):

@@ -5,8 +5,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tenant_app.models import (AfterSaleTask, CallbackItem, CallbackStrategy, Customer, Opportunity, Organisation)
+from tenant_app.models import AfterSaleTask, CallbackItem, CallbackStrategy, Customer, Opportunity
 from tenant_app.services.callbacks import DEFAULT_MATRIX, group_of, intent_level
+from tenant_app.services.targets import period_bounds
+from tests import factories
 
 
 def test_intent_level_follows_when():
@@ -32,31 +34,19 @@ def test_groups_by_cohort(segment, klass, bought, expected):
 
 
 @pytest.fixture
-def shop(app, world, login_as, new_user, new_org):
+def shop(build, login_as):
     """A dealer with a general manager, information, sales and service managers, and three customers."""
-    from tenant_app.extensions import db
-    from tenant_app.services.ledger import create_customer
-    from tenant_app.tenancy import use_network
-
-    code, _ = new_org("GX-W")
-    people = {role: new_user(code, role) for role in
-              ("general_manager", "information_manager", "sales_manager", "service_manager")}
     year = date.today().year
-    with app.app_context():
-        use_network(db.session, world["networks"]["liuqi"])
-        org = db.session.scalar(select(Organisation).where(Organisation.code == code))
-        sales = people["sales_manager"].id
-        customers = {
-            "big": create_customer(org, {"name": "大客户物流", "responsible_id": sales},
-                                   [{"brand": "乘龙", "quantity": 30, "heavy": True, "since": year - 1}]),
-            "recent": create_customer(org, {"name": "近期散户", "responsible_id": sales},
-                                      [{"brand": "豪沃", "quantity": 2, "heavy": True, "since": year - 1}]),
-            "new": create_customer(org, {"name": "新客户甲"}),
-        }
-        db.session.commit()
-        ids = {k: c.id for k, c in customers.items()}
-        db.session.remove()
-    return {"code": code, "customers": ids, "as": lambda role: login_as(people[role].username)}
+    with build():
+        org = factories.org("dealer")
+        people = {role: factories.user(org, role) for role in
+                  ("general_manager", "information_manager", "sales_manager", "service_manager")}
+        sales = people["sales_manager"]
+        ids = {"big": factories.customer(org, "大客户物流", fleet=[("乘龙", 30, year - 1)], responsible=sales).id,
+               "recent": factories.customer(org, "近期散户", fleet=[("豪沃", 2, year - 1)], responsible=sales).id,
+               "new": factories.customer(org, "新客户甲").id}
+        people = {role: user.username for role, user in people.items()}
+    return {"customers": ids, "as": lambda role: login_as(people[role])}
 
 
 def _items(in_network, world, customer_id):
@@ -65,7 +55,7 @@ def _items(in_network, world, customer_id):
                 for i in s.scalars(select(CallbackItem).where(CallbackItem.customer_id == customer_id))]
 
 
-def test_strategy_default_refinement_and_plan(shop, login_as, in_network, world):
+def test_strategy_default_refinement_and_plan(shop, login_as, in_network, world, new_org, new_user):
     admin = login_as("admin")
     matrix = {"m-own_major": ["home_callback"], "m-recent": ["sms", "phone"], "m-new": ["visit"]}
     resp = admin.post("/m/callback-strategy", data={"recent_years": 2, "middle_years": 4, **matrix})
@@ -78,7 +68,8 @@ def test_strategy_default_refinement_and_plan(shop, login_as, in_network, world)
     gm.post("/d/callbacks/strategy", data={"recent_years": 2, "middle_years": 4, "m-own_major": ["visit", "thank_you_party"],
                                            "m-recent": ["phone"], "m-new": ["phone"]})
     assert "本店细化" in gm.get("/d/callbacks/strategy").get_data(as_text=True)
-    assert "网络默认" in login_as("gx-lz-001.gm").get("/d/callbacks/strategy").get_data(as_text=True), \
+    other = new_user(new_org("GX-O")[0], "general_manager")
+    assert "网络默认" in login_as(other.username).get("/d/callbacks/strategy").get_data(as_text=True), \
         "one dealer's refinement is its own"
     bad = gm.post("/d/callbacks/strategy", data={"recent_years": 5, "middle_years": 3})
     assert "0 &lt; 近期 &lt; 中期" in bad.get_data(as_text=True) or "近期" in bad.get_data(as_text=True)
@@ -202,10 +193,16 @@ def test_win_with_vins_schedules_after_sale_tracking(shop, in_network, world):
     assert "该商机已结束" in again.get_data(as_text=True)
 
 
-def test_calendar_shows_planned_visits(login_as):
-    html = login_as("gx-lz-001.info").get(f"/d/callbacks/calendar?month={date.today():%Y-%m}").get_data(as_text=True)
-    assert 'data-test="calendar"' in html and re.search(r'href="/d/customers/\d+"', html)
-    assert login_as("gx-lz-001.info").get("/d/callbacks/calendar?month=garbage").status_code == 200
+def test_calendar_shows_planned_visits(shop):
+    info = shop["as"]("information_manager")
+    first, last = period_bounds("month", date.today())
+    info.post("/d/callbacks/plans", data={"title": "本月计划", "starts_on": first.isoformat(), "ends_on": last.isoformat()})
+    html = info.get(f"/d/callbacks/calendar?month={date.today():%Y-%m}").get_data(as_text=True)
+    assert 'data-test="calendar"' in html
+    linked = {int(i) for i in re.findall(r'href="/d/customers/(\d+)"', html)}
+    customers = shop["customers"]
+    assert linked == {customers["big"], customers["new"]}, "visits and home callbacks, not the phone calls"
+    assert info.get("/d/callbacks/calendar?month=garbage").status_code == 200
 
 
 def test_merge_keeps_the_duplicates_work_and_intent(shop, in_network, world):
