@@ -98,8 +98,9 @@ def world(app):
     from tenant_app.extensions import db
     from tenant_app.models import (AfterSaleTask, Announcement, Appeal, Brand, Callback, CallbackCheck, CallbackPlan,
                                    Customer, Evaluation, Expense, JobRecord, Network, Opportunity, Organisation,
-                                   HotAlert, MarketingEvent, Project, ProjectDocument, RepairOrder, Scorecard, ServiceCallback, Stakeholder, TrainingSession, User,
+                                   HotAlert, MarketingEvent, Project, ProjectDocument, RepairOrder, Scorecard, ServiceCallback, Stakeholder, TrainingInvitation, TrainingSession, User,
                                    Vehicle, VerificationSample)
+    from tenant_app.services import training
     from tenant_app.services.deals import with_check_digit
     from tenant_app.tenancy import use_network
 
@@ -166,6 +167,13 @@ def world(app):
             db.session.add(project)
             db.session.add(MarketingEvent(network_id=net.id, org_id=dealer.id, kind="thanks", title=f"{net.code} 答谢会",
                                           held_on=date(2026, 10, 1)))
+            # training for one dealer outside 广西, the regional supervisor's province
+            far = db.session.scalars(select(Organisation).where(Organisation.kind == "dealer",
+                                                                Organisation.province != "广西")
+                                     .order_by(Organisation.id)).first()
+            maker_admin = db.session.scalar(select(User).where(User.username == "admin"))
+            training.create_session(title=f"{net.code} 单店培训", held_on=date(2026, 10, 9), place=far.city or "—",
+                                    topic="台帐", max_score=100, orgs=[far], by=maker_admin)
             card = db.session.scalar(select(Scorecard).where(Scorecard.org_id == dealer.id))
             db.session.add(Appeal(network_id=net.id, scorecard_id=card.id, org_id=dealer.id, item_key="coverage",
                                   reason="测试申诉：漏计回访"))
@@ -174,7 +182,14 @@ def world(app):
             # addressed to parties network-wide: no owning organisation (None)
             rec["announcement"] += [(i, net.code, None) for i in db.session.scalars(select(Announcement.id))]
             rec["evaluation"] += [(i, net.code, None) for i in db.session.scalars(select(Evaluation.id))]
-            rec["session"] += [(i, net.code, None) for i in db.session.scalars(select(TrainingSession.id))]
+            # a session that invited one organisation only is that organisation's (and its supervisors');
+            # one that invited several is seen by each of them
+            invited = {}
+            for session_id, org_id in db.session.execute(select(TrainingInvitation.session_id,
+                                                                TrainingInvitation.org_id).distinct()):
+                invited.setdefault(session_id, set()).add(org_id)
+            rec["session"] += [(i, net.code, next(iter(invited[i])) if len(invited.get(i, ())) == 1 else None)
+                               for i in db.session.scalars(select(TrainingSession.id))]
             # any station looks any vehicle of its network up: owned by nobody in particular
             rec["vehicle"] += [(i, net.code, None) for i in db.session.scalars(select(Vehicle.id))]
             # a product of the catalogue is the whole network's to browse; a project on its way, its builder's

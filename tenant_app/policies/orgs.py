@@ -1,7 +1,7 @@
 from sqlalchemy import or_
 
 from ..models import Announcement, Brand, CallbackCheck, Organisation, Target, VerificationSample
-from .base import Policy, in_regions, is_maker, is_network_admin
+from .base import Policy, in_regions, is_maker, is_network_admin, own_or_regions
 
 
 class OrganisationPolicy(Policy):
@@ -73,7 +73,7 @@ class VerificationSamplePolicy(Policy):
         return is_maker(user) and in_regions(user, sample.org)
 
     def scope(self, user, stmt):
-        return stmt if is_maker(user) else stmt.where(False)
+        return own_or_regions(VerificationSample, user, stmt) if is_maker(user) else stmt.where(False)
 
 
 class CallbackCheckPolicy(Policy):
@@ -86,7 +86,7 @@ class CallbackCheckPolicy(Policy):
     can_mark = can_view_phone = can_view
 
     def scope(self, user, stmt):
-        return stmt if is_maker(user) else stmt.where(False)
+        return own_or_regions(CallbackCheck, user, stmt) if is_maker(user) else stmt.where(False)
 
 
 class TargetPolicy(Policy):
@@ -101,7 +101,7 @@ class TargetPolicy(Policy):
         return target.org_id == user.org_id or (is_maker(user) and in_regions(user, target.org))
 
     def scope(self, user, stmt):
-        return stmt if is_maker(user) else stmt.where(Target.org_id == user.org_id)
+        return own_or_regions(Target, user, stmt)
 
 
 class AnnouncementPolicy(Policy):

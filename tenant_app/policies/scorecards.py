@@ -97,7 +97,8 @@ class AppealPolicy(Policy):
 
 
 class TrainingSessionPolicy(Policy):
-    """Held by the manufacturer; an invited organisation sees the session and its own people."""
+    """Held by the manufacturer; an invited organisation sees the session and its own people;
+    a supervisor limited to regions the sessions that invited an organisation of theirs."""
 
     model = TrainingSession
 
@@ -107,28 +108,39 @@ class TrainingSessionPolicy(Policy):
     def can_view(self, user, session):
         if isinstance(session, type):
             return True
-        return is_maker(user) or any(i.org_id == user.org_id for i in session.invitations)
+        if is_maker(user):
+            return any(in_regions(user, i.org) for i in session.invitations) or not session.invitations
+        return any(i.org_id == user.org_id for i in session.invitations)
 
     def can_create(self, user, _):
         return is_maker(user) and user.has_role("network_admin", "supervisor")
 
-    can_edit = can_record = can_create
+    def can_record(self, user, session):
+        return self.can_create(user, session) and self.can_view(user, session)
+
+    can_edit = can_record
 
     def scope(self, user, stmt):
-        if is_maker(user):
+        invited = own_or_regions(TrainingInvitation, user, select(TrainingInvitation.session_id))
+        if is_maker(user) and (not user.regions or user.has_role("network_admin")):
             return stmt
-        return stmt.where(TrainingSession.id.in_(select(TrainingInvitation.session_id)
-                                                 .where(TrainingInvitation.org_id == user.org_id)))
+        return stmt.where(TrainingSession.id.in_(invited))
 
 
 class TrainingInvitationPolicy(Policy):
+    """An invitation: its organisation's, and the maker's staff for organisations in their regions
+    (only those they may record attendance and scores for)."""
+
     model = TrainingInvitation
 
     def can_view(self, user, inv):
-        return inv.org_id == user.org_id or is_maker(user)
+        return inv.org_id == user.org_id or (is_maker(user) and in_regions(user, inv.org))
+
+    def can_record(self, user, inv):
+        return _supervises(user, inv.org)
 
     def scope(self, user, stmt):
-        return stmt if is_maker(user) else stmt.where(TrainingInvitation.org_id == user.org_id)
+        return own_or_regions(TrainingInvitation, user, stmt)
 
 
 class PreparationAuditPolicy(Policy):

@@ -36,9 +36,10 @@ def create_session(*, title: str, held_on: date, place: str, topic: str, max_sco
     return session
 
 
-def record_all(session, attended: set[int], scores: dict[int, str]) -> None:
-    """Attendance and scores of every invitation of a session, as posted (ids of the invitations attended)."""
-    for inv in session.invitations:
+def record_all(invitations, attended: set[int], scores: dict[int, str]) -> None:
+    """Attendance and scores of these invitations (those the recorder may see), as posted:
+    the ids of the invitations attended, and a score per invitation id."""
+    for inv in invitations:
         record(inv, inv.id in attended, scores.get(inv.id, ""))
 
 

@@ -54,16 +54,17 @@ def trainings():
 def training(session_id):
     session = authorize(current_user, "view", db.session.get(TrainingSession, session_id))
     form = FlaskForm()
+    # only the invitations of organisations in the user's regions are shown, and recorded
+    invitations = db.session.scalars(scope(current_user, select(TrainingInvitation).where(
+        TrainingInvitation.session_id == session.id), TrainingInvitation)
+        .options(selectinload(TrainingInvitation.org), selectinload(TrainingInvitation.user))
+        .order_by(TrainingInvitation.org_id, TrainingInvitation.id)).all()
     if request.method == "POST":
         authorize(current_user, "record", session)
-        attended = {i.id for i in session.invitations if request.form.get(f"attended-{i.id}") == "1"}
-        scores = {i.id: request.form.get(f"score-{i.id}", "") for i in session.invitations}
-        if submit(form, lambda f: service.record_all(session, attended, scores), _("出勤和成绩已保存。")):
+        attended = {i.id for i in invitations if request.form.get(f"attended-{i.id}") == "1"}
+        scores = {i.id: request.form.get(f"score-{i.id}", "") for i in invitations}
+        if submit(form, lambda f: service.record_all(invitations, attended, scores), _("出勤和成绩已保存。")):
             return redirect(url_for(".training", session_id=session.id))
-    invitations = db.session.scalars(select(TrainingInvitation).where(TrainingInvitation.session_id == session.id)
-                                     .options(selectinload(TrainingInvitation.org),
-                                              selectinload(TrainingInvitation.user))
-                                     .order_by(TrainingInvitation.org_id, TrainingInvitation.id)).all()
     return render_template("manufacturer/training.html", session=session, invitations=invitations, form=form)
 
 
