@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 
 
 def app_config(app_url: str, owner_url: str) -> dict:
@@ -27,5 +26,4 @@ def logged_in_client(app, login_id: str):
         s.clear()
         s["_user_id"] = login_id
         s["_fresh"] = True
-        s["started"] = s["seen"] = time.time()
     return client

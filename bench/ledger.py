@@ -49,6 +49,7 @@ def make_gm(app, facts) -> str:
     from tenant_app.extensions import db
     from tenant_app.models import Organisation
     from tenant_app.services.accounts import create_user
+    from tenant_app.services.sessions import open_session
     from tenant_app.tenancy import use_network
 
     with app.app_context():
@@ -57,7 +58,8 @@ def make_gm(app, facts) -> str:
         user, _ = create_user(org, username=f"{org.code.lower()}.gm", name="总经理 韦国栋",
                               roles=["general_manager"], password=PASSWORD)
         db.session.commit()
-        login_id = user.get_id()
+        login_id = open_session(user)  # a login session on the server, as signing in makes
+        db.session.commit()
         db.session.remove()
     return login_id
 

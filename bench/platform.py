@@ -168,13 +168,15 @@ def user_facts(app, username: str, network_code: str = NETWORK):
     """(login id for the session, network id, user id) of a seeded user."""
     from tenant_app.extensions import db
     from tenant_app.models import Network, User
+    from tenant_app.services.sessions import open_session
     from tenant_app.tenancy import use_network
 
     with app.app_context():
         network_id = db.session.scalar(select(Network.id).where(Network.code == network_code))
         use_network(db.session, network_id)
         user = db.session.scalar(select(User).where(User.username == username))
-        facts = (user.get_id(), network_id, user.id)
+        facts = (open_session(user), network_id, user.id)  # a login session on the server
+        db.session.commit()
         db.session.remove()
     return facts
 

@@ -2,9 +2,6 @@
 login required by default, the authorize() check, and security headers."""
 from __future__ import annotations
 
-import hmac
-import time
-
 from flask import abort, current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -31,34 +28,21 @@ def _is_public(endpoint: str | None) -> bool:
 
 
 @login_manager.user_loader
-def load_user(ident: str):
-    """The id is network:user:token; a rotated token (password change, suspension) fails."""
-    from .models import Network, User
+def load_user(handle: str):
+    """The handle names a login session kept on the server (services/sessions.py); one that
+    ended, idled or expired logs nobody in, whatever cookie carries it."""
+    from .services import sessions
 
-    try:
-        network_id, user_id, token = ident.split(":", 2)
-        network_id, user_id = int(network_id), int(user_id)
-    except ValueError:
-        return None
-    use_network(db.session, network_id)
-    user = db.session.get(User, user_id)
-    if user is None or not hmac.compare_digest(user.session_token, token) or not user.is_active \
-            or db.session.get(Network, network_id).status != "active":
+    user, why = sessions.resolve(handle)
+    if user is None:
         use_network(db.session, None)
-        return None
+        g.session_timed_out = why in ("idle", "expired")
     return user
 
 
-def _timed_out() -> bool:
-    now = time.time()
-    started = session.setdefault("started", now)
-    seen = session.get("seen", now)
-    idle = current_app.config["SESSION_IDLE"].total_seconds()
-    absolute = current_app.config["SESSION_ABSOLUTE"].total_seconds()
-    if now - seen > idle or now - started > absolute:
-        return True
-    session["seen"] = now
-    return False
+# what a network administrator may open before enabling a required second factor
+TWO_FACTOR_SETUP = {"auth.security", "auth.two_factor_setup", "auth.two_factor_confirm", "auth.logout",
+                    "auth.password", "auth.session_end"}
 
 
 def _has_nul() -> bool:
@@ -75,17 +59,23 @@ def _before_request():
     if user.is_authenticated:
         use_network(db.session, user.network_id)
         set_actor(db.session, user, ip=request.remote_addr or "")
-        if _timed_out():
-            g.authorized = True  # a redirect of our own, not a view
-            session.clear()
-            logout_user()  # the remember-me cookie ends too, or it would reopen the session
-            flash(_("会话已超时，请重新登录。"), "warning")
-            return redirect(url_for("auth.login", next=request.full_path))
         if user.must_change_password and request.endpoint not in ("auth.password", "auth.logout") \
                 and not _is_public(request.endpoint):
             g.authorized = True
             flash(_("请先修改初始密码。"), "warning")
             return redirect(url_for("auth.password"))
+        if not user.totp_enabled_at and request.endpoint not in TWO_FACTOR_SETUP and not _is_public(request.endpoint):
+            from .services.two_factor import required_of
+            if required_of(user):
+                g.authorized = True
+                flash(_("本网络要求网络管理员使用两步验证，请先启用。"), "warning")
+                return redirect(url_for("auth.security"))
+    elif g.get("session_timed_out") and not _is_public(request.endpoint):
+        g.authorized = True  # a redirect of our own, not a view
+        session.clear()
+        logout_user()  # the remember-me cookie goes too
+        flash(_("会话已超时，请重新登录。"), "warning")
+        return redirect(url_for("auth.login", next=request.full_path))
     elif not _is_public(request.endpoint):
         g.authorized = True
         return login_manager.unauthorized()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date
@@ -120,7 +119,7 @@ def world(app):
                                                        "name": org.name, "network_id": net.id}
             for u in db.session.scalars(select(User)):
                 facts["people"][(net.code, u.username)] = Person(
-                    net.code, net.id, u.id, u.get_id(), u.username, u.org_id, u.org.code, u.org.kind,
+                    net.code, net.id, u.id, "", u.username, u.org_id, u.org.code, u.org.kind,
                     tuple(u.roles), tuple(u.regions or ()))
             rec = facts["records"]
             rec["org"] += [(o["id"], net.code, o["id"]) for (n, _), o in facts["orgs"].items() if n == net.code]
@@ -217,25 +216,31 @@ def _login(client, person: Person):
         s.clear()
         s["_user_id"] = person.login_id
         s["_fresh"] = True
-        s["started"] = s["seen"] = time.time()
     return client
 
 
+def logged_in(app, person: Person):
+    """A new client signed in as person (for fixtures wider than a test, which cannot use login_as)."""
+    return _login(app.test_client(), replace(person, login_id=_current_login_id(app, person)))
+
+
 def _current_login_id(app, person: Person) -> str:
-    """Read afresh: tests that change a password or suspend rotate the token."""
+    """A new login session on the server, as signing in makes (after the user's latest token)."""
     from tenant_app.extensions import db
     from tenant_app.models import User
+    from tenant_app.services.sessions import open_session
     from tenant_app.tenancy import use_network
 
-    with app.app_context():
+    with app.test_request_context():
         use_network(db.session, person.network_id)
-        login_id = db.session.get(User, person.id).get_id()
+        login_id = open_session(db.session.get(User, person.id), ip="127.0.0.1", user_agent="pytest")
+        db.session.commit()
         db.session.remove()
     return login_id
 
 
 def person_of(user, network: str) -> Person:
-    return Person(network, user.network_id, user.id, user.get_id(), user.username, user.org_id,
+    return Person(network, user.network_id, user.id, "", user.username, user.org_id,
                   user.org.code, user.org.kind, tuple(user.roles), tuple(user.regions or ()))
 
 
@@ -262,7 +267,7 @@ def login_as(app, world):
     def _as(username: str, network: str = "liuqi"):
         person = world["people"].get((network, username)) or world["extra"].get((network, username)) \
             or _made_in_test(app, world, network, username)
-        return _login(app.test_client(), replace(person, login_id=_current_login_id(app, person)))
+        return logged_in(app, person)
     return _as
 
 
@@ -343,3 +348,34 @@ def build(in_network, world):
             yield s
             s.commit()
     return _build
+
+
+@pytest.fixture
+def age_login(app):
+    """age_login(client, idle=seconds, started=seconds): the client's login session, on the server,
+    last seen and started that long ago (as if the user had walked away)."""
+    from datetime import timedelta
+
+    from tenant_app.extensions import db
+    from tenant_app.models import LoginSession
+    from tenant_app.models.base import utcnow
+    from tenant_app.tenancy import use_network
+
+    def _age(client, idle: float = 0, started: float = 0):
+        with client.session_transaction() as s:
+            handle = s.get("_user_id") or ""
+        if not handle:  # only the remember-me cookie is left
+            from flask_login.utils import decode_cookie
+            handle = decode_cookie(client.get_cookie("remember_token").value)
+        network_id, session_id, _ = handle.split(":", 2)
+        with app.app_context():
+            use_network(db.session, int(network_id))
+            record = db.session.get(LoginSession, int(session_id))
+            now = utcnow()
+            record.last_seen_at = now - timedelta(seconds=idle)
+            record.created_at = now - timedelta(seconds=started)
+            record.expires_at = record.created_at + app.config["SESSION_ABSOLUTE"]
+            db.session.commit()
+            db.session.remove()
+    return _age
+

@@ -10,6 +10,7 @@ from .expenses import Budget, Expense
 from .jobs import JobRecord
 from .network import ORG_KINDS, Network, Organisation
 from .projects import CATALOGUE_STAGES, PROJECT_STAGES, Project, ProjectDocument, ProjectMessage, ProjectStage
+from .sessions import LoginSession
 from .scorecards import Appeal, Deduction, Evaluation, EvaluationSchedule, Scorecard, ScorecardTemplate
 from .stations import SURVEY_ASPECTS, HotAlert, RepairOrder, ServiceCallback, ServiceSettings, Vehicle
 from .targets import Target
@@ -17,7 +18,7 @@ from .training import PREPARATION_ITEMS, PreparationAudit, TrainingInvitation, T
 from .users import ROLES, User
 from .verification import CallbackCheck, VerificationSample
 
-__all__ = ["EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
+__all__ = ["LoginSession", "EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
            "SURVEY_ASPECTS", "HotAlert", "RepairOrder", "ServiceCallback", "ServiceSettings", "Vehicle", "Appeal", "Deduction", "Evaluation", "EvaluationSchedule", "Scorecard", "ScorecardTemplate",
            "PREPARATION_ITEMS", "PreparationAudit", "TrainingInvitation", "TrainingSession", "Acknowledgement", "Announcement", "AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",

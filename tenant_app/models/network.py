@@ -22,6 +22,8 @@ class Network(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the maker's network administrators must sign in with a second factor (TOTP)
+    admin_totp_required: Mapped[bool] = mapped_column(default=False)
 
 
 class Organisation(NetworkOwned, Audited, Timestamps, db.Model):

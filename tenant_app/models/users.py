@@ -37,7 +37,8 @@ def new_token() -> str:
 class User(NetworkOwned, Audited, Timestamps, UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (UniqueConstraint("network_id", "username"),)
-    __audit_exclude__ = ("password_hash", "session_token", "last_login_at", "updated_at", "locale")
+    __audit_exclude__ = ("password_hash", "session_token", "last_login_at", "updated_at", "locale", "totp_secret",
+                         "recovery_codes")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -55,11 +56,22 @@ class User(NetworkOwned, Audited, Timestamps, UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str] = mapped_column(String(8), default="zh_CN")
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    # optional second factor: a TOTP secret once confirmed, and the hashes of unused recovery codes
+    totp_secret: Mapped[str] = mapped_column(String(64), default="")
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    recovery_codes: Mapped[list] = mapped_column(JSON, default=list)
 
     org: Mapped["Organisation"] = relationship(back_populates="users", lazy="joined")  # noqa: F821
+    network: Mapped["Network"] = relationship()  # noqa: F821
+
+    login_handle = None  # set by services.sessions: the handle of the login session this request runs in
+    login_session = None
 
     def get_id(self) -> str:
-        return f"{self.network_id}:{self.id}:{self.session_token}"
+        """What Flask-Login keeps in the session and the remember-me cookie: the login session's handle."""
+        if self.login_handle is None:
+            raise RuntimeError("log a user in through services.sessions.open_session")
+        return self.login_handle
 
     @property
     def is_active(self) -> bool:

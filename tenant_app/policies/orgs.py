@@ -1,7 +1,22 @@
 from sqlalchemy import or_
 
-from ..models import Announcement, Brand, CallbackCheck, Organisation, Target, VerificationSample
+from ..models import Announcement, Brand, CallbackCheck, Network, Organisation, Target, VerificationSample
 from .base import Policy, in_regions, is_maker, is_network_admin, own_or_regions
+
+
+class NetworkPolicy(Policy):
+    """The network itself: its settings are its network administrators' to change."""
+
+    model = Network
+
+    def can_view(self, user, network):
+        return network.id == user.network_id
+
+    def can_edit(self, user, network):
+        return network.id == user.network_id and is_network_admin(user)
+
+    def scope(self, user, stmt):
+        return stmt.where(Network.id == user.network_id)
 
 
 class OrganisationPolicy(Policy):

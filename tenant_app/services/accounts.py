@@ -52,10 +52,10 @@ def authenticate(network_code: str, username: str, password: str, ip: str = "") 
                      user=user, summary="wrong password" if user else "unknown user")
         db.session.commit()
         return LoginResult(None, str(wrong))
-    if not user.is_active:
+    if not user.is_active:  # the same answer as a wrong password: a guess learns nothing
         audit.record("login_failed", network_id=network.id, user=user, ip=ip, summary="suspended")
         db.session.commit()
-        return LoginResult(None, str(_l("账号或所属机构已停用，请联系网络管理员。")))
+        return LoginResult(None, str(wrong))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()

@@ -57,8 +57,8 @@ def evaluated(app, world, parties):
     """liuqi's current month (the demo seed evaluated it) evaluated again through the page, now
     with the parties of this module, every PDF rendered (inline jobs)."""
     from tenant_app.services.scorecards import period_label
-    from tests.conftest import _login
-    client = _login(app.test_client(), world["people"][("liuqi", "admin")])
+    from tests.conftest import logged_in
+    client = logged_in(app, world["people"][("liuqi", "admin")])
     resp = client.post("/m/scorecards", data={"period": period_label("month", date.today())})
     assert resp.status_code == 302
     return int(resp.location.rsplit("/", 1)[1])

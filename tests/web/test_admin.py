@@ -76,7 +76,15 @@ def test_suspending_a_user_ends_their_session_and_blocks_login(app, login_as, ne
     assert victim.get("/d/").status_code == 302
     resp = app.test_client().post("/login", data={"network": "liuqi", "username": p.username,
                                                   "password": "Demo@2026"})
-    assert resp.status_code == 401 and "已停用" in resp.get_data(as_text=True)
+    wrong = app.test_client().post("/login", data={"network": "liuqi", "username": p.username, "password": "x-Wrong-1"})
+    # the right password of a suspended account learns no more than a wrong one
+    assert resp.status_code == wrong.status_code == 401
+    assert "企业代码、用户名或密码不正确" in resp.get_data(as_text=True) and "已停用" not in resp.get_data(as_text=True)
+    with in_network(p.network_id) as s:
+        assert s.scalar(select(AuditEntry.summary).where(AuditEntry.user_id == p.id, AuditEntry.action == "login_failed")
+                        .order_by(AuditEntry.id.desc()).limit(1)) == "wrong password"
+        assert "suspended" in s.scalars(select(AuditEntry.summary).where(AuditEntry.user_id == p.id,
+                                                                         AuditEntry.action == "login_failed")).all()
     admin.post(f"/m/users/{p.id}/status", data={"status": "active"})
     with in_network(p.network_id) as s:
         changes = s.scalars(select(AuditEntry.changes).where(AuditEntry.object_id == p.id,

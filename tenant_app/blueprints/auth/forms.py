@@ -15,3 +15,13 @@ class PasswordForm(FlaskForm):
     current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码。"))])
     new = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码。")), Length(max=200)])
     confirm = PasswordField(_l("确认新密码"), validators=[EqualTo("new", _l("两次输入的新密码不一致。"))])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("验证码"), validators=[DataRequired(_l("请输入验证码。")), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text"})
+
+
+class DisableTwoFactorForm(FlaskForm):
+    password = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码。")), Length(max=200)])
+
