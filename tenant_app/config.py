@@ -60,6 +60,8 @@ def load(instance_path: str) -> dict:
         "PROXY_COUNT": int(env("PROXY_COUNT", "0")),
         "RATELIMIT_STORAGE_URI": env("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down: limits per process (with a warning in the log) until it is back, not a failed login
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own timeouts bound the token
         # Views must call authorize(); checked after each request outside production.
         "VERIFY_AUTHORIZED": not production,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import current_app, g, has_request_context, render_template, request, session
+from flask import current_app, flash, g, has_request_context, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -84,6 +84,12 @@ def _error(code: int, title, message):
     return handler
 
 
+def _job_deferred(record) -> None:
+    """Redis could not take a job: the page says it will run when the workers are back."""
+    if has_request_context():
+        flash(_l("后台任务已排队：处理服务暂时不可用，恢复后会自动运行，无需重新提交。"), "warning")
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
@@ -99,6 +105,10 @@ def init_app(app):
     app.register_error_handler(400, _error(400, _l("请求无效"), _l("表单已过期或无效，请刷新页面后重试。")))
     if not app.testing:
         app.register_error_handler(500, _error(500, _l("服务器错误"), _l("系统出现错误，已记录。请稍后重试。")))
+
+    from . import jobs
+    if _job_deferred not in jobs.DEFERRED:
+        jobs.DEFERRED.append(_job_deferred)
 
     @app.context_processor
     def _request_path():

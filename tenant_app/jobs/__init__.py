@@ -85,13 +85,25 @@ def enqueue(record: JobRecord, func=None, queue: str | None = None, timeout: int
         func(record.network_id, record.id)
         return
     from redis import Redis
+    from redis.exceptions import RedisError
     from rq import Queue, Retry
 
     intervals = current_app.config.get("JOB_RETRY_INTERVALS", [10, 60])
-    q = Queue(queue or func.queue, connection=Redis.from_url(current_app.config["REDIS_URL"]))
-    q.enqueue(func, record.network_id, record.id, job_timeout=timeout or func.timeout,
-              retry=Retry(max=2, interval=intervals),
-              job_id=rq_id(record) + (f"-again{record.attempts}" if again else ""))
+    q = Queue(queue or func.queue, connection=Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=5,
+                                                            socket_connect_timeout=5))
+    try:
+        q.enqueue(func, record.network_id, record.id, job_timeout=timeout or func.timeout,
+                  retry=Retry(max=2, interval=intervals),
+                  job_id=rq_id(record) + (f"-again{record.attempts}" if again else ""))
+    except RedisError as exc:
+        # The record is committed as queued: the scheduler queues it again once Redis is back.
+        current_app.logger.warning("job %s not queued, Redis unreachable: %s", rq_id(record), exc)
+        for notify in DEFERRED:
+            notify(record)
+
+
+# Called with the record of a job Redis could not take (the web layer tells the user it will run later).
+DEFERRED: list = []
 
 
 def rq_id(record: JobRecord) -> str:
