@@ -5,6 +5,8 @@ from functools import partial
 
 from flask import current_app, flash, g, has_request_context, render_template, request, session
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DataError
+from werkzeug.routing import IntegerConverter
 from flask_login import current_user
 
 from .extensions import db
@@ -90,6 +92,19 @@ def _job_deferred(record) -> None:
         flash(_l("后台任务已排队：处理服务暂时不可用，恢复后会自动运行，无需重新提交。"), "warning")
 
 
+class DatabaseIntConverter(IntegerConverter):
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def _data_error(exc):
+    """A value the database refuses (out of range, malformed) that validation let through: the
+    request is refused as invalid, never a 500, and nothing of it is saved."""
+    db.session.rollback()
+    current_app.logger.warning("refused a value the database would not take: %s", exc.orig)
+    return _error(400, _l("请求无效"), _l("提交的数据无效，请检查后重试。"))(exc)
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
@@ -103,6 +118,9 @@ def init_app(app):
     app.register_error_handler(429, _error(429, _l("尝试过于频繁"), _l("登录尝试过于频繁，请稍后再试。")))
     app.register_error_handler(413, _error(413, _l("文件过大"), _l("上传的文件超过允许的大小。")))
     app.register_error_handler(400, _error(400, _l("请求无效"), _l("表单已过期或无效，请刷新页面后重试。")))
+    app.register_error_handler(DataError, _data_error)
+    # Record ids in URLs are the database's integers: /d/customers/2147483648 is a plain 404.
+    app.url_map.converters["int"] = DatabaseIntConverter
     if not app.testing:
         app.register_error_handler(500, _error(500, _l("服务器错误"), _l("系统出现错误，已记录。请稍后重试。")))
 

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import csv
-import io
-
 from datetime import date
+import io
 
 from flask import Response, current_app, flash, request
 from sqlalchemy import or_
 
 from ..extensions import db
+from .fields import INT_LIMIT as ID_LIMIT
+from .fields import db_int  # noqa: F401  (views import it from here with the other list helpers)
 
 
 def search(stmt, columns, q: str | None):
@@ -68,3 +69,11 @@ def year_arg() -> int:
     """?year=, within 2000-2100, else this year."""
     year = request.args.get("year", date.today().year, type=int)
     return year if 2000 <= year <= 2100 else date.today().year
+
+
+
+
+def ids_posted(name: str) -> list[int]:
+    """The record ids posted under name; anything that is not one (², ①, 2**40, text) is left out."""
+    return [int(v) for v in request.form.getlist(name) if v.isascii() and v.isdecimal() and int(v) <= ID_LIMIT]
+

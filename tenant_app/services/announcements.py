@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Acknowledgement, Announcement
 from .errors import DomainError
+from .filenames import display_name
 
 DOCUMENT_TYPES = {".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png"}
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -41,7 +42,7 @@ def publish(network_id: int, by, *, kind, title, body, effective_from, effective
         if os.path.getsize(path) > MAX_DOCUMENT_BYTES:
             os.remove(path)
             raise AnnouncementError(_l("附件不能超过 10 MB。"))
-        ann.document_name, ann.document_path = os.path.basename(upload.filename)[:120], path
+        ann.document_name, ann.document_path = display_name(upload.filename), path
     db.session.add(ann)
     return ann
 

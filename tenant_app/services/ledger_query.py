@@ -37,7 +37,7 @@ class LedgerQuery:
         for name in FILTERS:
             value = args.get(name, "").strip()
             if value and name in ("responsible_id", "intent_level"):
-                if value.isdigit() and len(value) < 10:  # ids: anything else is no filter at all
+                if value.isascii() and value.isdecimal() and len(value) < 10:  # ids: anything else is no filter at all
                     filters[name] = int(value)
             elif value:
                 filters[name] = value
@@ -113,7 +113,9 @@ def _decode(cursor: str):
     try:
         (tag, raw), last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         value = {"dt": datetime.fromisoformat, "d": date.fromisoformat}.get(tag, lambda v: v)(raw)
-        if not isinstance(value, (str, int, date)) or isinstance(value, bool):
+        if not isinstance(value, (str, int, date)) or isinstance(value, bool) or \
+                (isinstance(value, str) and "\x00" in value) or \
+                (isinstance(value, int) and not -2**31 < value < 2**31) or not 0 <= int(last_id) < 2**31:
             raise ValueError("bad cursor")
         return value, int(last_id)
     except (ValueError, TypeError, json.JSONDecodeError):

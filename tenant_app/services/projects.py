@@ -3,7 +3,6 @@ the plan per stage, versioned documents, the discussion, and the catalogue they 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import uuid
 from datetime import date
@@ -17,6 +16,7 @@ from ..extensions import db
 from ..models import PROJECT_STAGES, Project, ProjectDocument, ProjectMessage, ProjectStage
 from ..vocab import VEHICLE_TYPES
 from .errors import DomainError
+from .filenames import display_name
 
 DOCUMENT_TYPES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".jpg", ".jpeg", ".png", ".dwg", ".zip"}
 ANNOUNCEMENT_NO = re.compile(r"^[0-9A-Za-z\-（）()第批号]{3,40}$")
@@ -90,7 +90,7 @@ def advance(project: Project, to: str, *, today: date, announcement_no: str = ""
 
 
 def add_document(project: Project, filename: str, data: bytes, by) -> ProjectDocument:
-    name = os.path.basename((filename or "").replace("\\", "/")).strip()[:120]
+    name = display_name(filename)
     if not name or Path(name).suffix.lower() not in DOCUMENT_TYPES:
         raise ProjectError(_l("只能上传 PDF、Word、Excel、图片、DWG 或 ZIP 文件。"))
     if not data:

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select
 
 from ..extensions import db
 from ..models import Brand, Callback, Customer, FleetEntry, NegotiationRound, Opportunity
 from ..models.targets import Target
 from ..vocab import N_
+from .errors import DomainError
 
 METRICS = {
     "new_own_old": N_("新建台帐：本品老客户"), "new_rival_old": N_("新建台帐：竞品老客户"), "new_new": N_("新建台帐：新客户"),
@@ -80,3 +82,19 @@ def set_target(org, period: str, start: date, metric: str, value: int | None) ->
                               metric=metric, value=value))
     else:
         row.value = value
+
+
+class TargetError(DomainError):
+    pass
+
+
+def set_targets(org, period: str, start: date, posted) -> None:
+    """Every metric's target as posted (blank: none), each a whole number up to 1,000,000; all or nothing."""
+    values = {}
+    for metric in METRICS:
+        raw = (posted.get(metric) or "").strip()
+        if raw and not (raw.isascii() and raw.isdecimal() and int(raw) <= 1_000_000):
+            raise TargetError(_l("目标须为 0 到 1000000 之间的整数。"))
+        values[metric] = int(raw) if raw else None
+    for metric, value in values.items():
+        set_target(org, period, start, metric, value)

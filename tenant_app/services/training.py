@@ -48,7 +48,7 @@ def record(invitation: TrainingInvitation, attended: bool, score: str) -> None:
     score = (score or "").strip()
     if score and not attended:
         raise TrainingError(_l("%(name)s：未出席者不能有成绩。", name=invitation.user.name))
-    if score and not (score.isdigit() and int(score) <= invitation.session.max_score):
+    if score and not (score.isascii() and score.isdecimal() and int(score) <= invitation.session.max_score):
         raise TrainingError(_l("%(name)s：成绩须为 0 到 %(max)s 的整数。", name=invitation.user.name,
                                max=invitation.session.max_score))
     invitation.attended = attended

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from ...policies import authorize, can, skip_authorization
 from ...services import audit, sessions, two_factor
 from ..actions import attempt, submit
+from ..listing import db_int
 from ..routing import Routes
 from .forms import CodeForm, DisableTwoFactorForm
 
@@ -40,7 +41,7 @@ def session_end():
     else:
         # only the user's own live sessions can be named
         mine = {s.id: s for s in sessions.active(me) if s.id != me.login_session.id}
-        record = mine.get(request.form.get("session_id", type=int))
+        record = mine.get(request.form.get("session_id", type=db_int))
         if record is not None:
             submit(FlaskForm(), lambda f: sessions.end(record, "ended"), _("该设备上的登录已结束。"))
     return redirect(url_for(".security"))

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ...extensions import db, limiter
+from ...models import User
 from ...policies import skip_authorization
 from ...security import public
-from ...models import User
 from ...services import audit, sessions, two_factor
-from ...tenancy import use_network
 from ...services.accounts import authenticate, change_password
+from ...tenancy import use_network
 from ...web import PARTY_HOME
 from ..actions import attempt
 from ..routing import Routes

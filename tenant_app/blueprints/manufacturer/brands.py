@@ -9,6 +9,7 @@ from ...models import Brand, FleetEntry
 from ...policies import authorize, scope
 from ...services.brands import map_brand, save_brand
 from ..actions import attempt, submit
+from ..listing import db_int
 from ..routing import Routes
 from .forms import BrandForm
 
@@ -43,7 +44,8 @@ def brand_edit(brand_id):
 @routes.route("/brands/<int:brand_id>/map", methods=["POST"])
 def brand_map(brand_id):
     unmapped = authorize(current_user, "map", db.session.get(Brand, brand_id))
-    target = authorize(current_user, "view", db.session.get(Brand, request.form.get("target_id", type=int)))
+    target_id = request.form.get("target_id", type=db_int)
+    target = authorize(current_user, "view", db.session.get(Brand, target_id) if target_id else None)
     attempt(lambda: map_brand(unmapped, target),
             lambda moved: _("已将 %(a)s 归入 %(b)s（%(n)s 条车队记录）。", a=unmapped.name, b=target.name, n=moved))
     return redirect(url_for(".brands"))

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (DateField, DecimalField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+
+from ..fields import DateField, DecimalField, FlaskForm, IntegerField, db_int
 
 PHONE = Regexp(r"^[0-9 +\-]{0,20}$", message=_l("电话只能包含数字、空格、+ 和 -。"))
 
@@ -22,7 +22,7 @@ class OrgForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    org_id = SelectField(_l("所属机构"), coerce=int)
+    org_id = SelectField(_l("所属机构"), coerce=db_int)
     username = StringField(_l("用户名"), validators=[
         DataRequired(_l("请输入用户名。")), Length(min=3, max=64),
         Regexp(r"^[A-Za-z0-9._\-]+$", message=_l("用户名只能包含字母、数字、. _ -。"))])
@@ -54,7 +54,7 @@ class AnnouncementForm(FlaskForm):
     parties = SelectMultipleField(_l("发布对象"), choices=[("dealer", _l("经销商")), ("bodybuilder", _l("改装厂")),
                                                           ("service", _l("服务商"))])
     document = FileField(_l("附件（PDF、Word、Excel 或图片，10 MB 以内）"))
-    builder_org_id = SelectField(_l("联合发布的改装厂（专用车联合促销）"), coerce=int, default=0, validate_choice=False)
+    builder_org_id = SelectField(_l("联合发布的改装厂（专用车联合促销）"), coerce=db_int, default=0, validate_choice=False)
 
 
 class TrainingForm(FlaskForm):
@@ -64,7 +64,7 @@ class TrainingForm(FlaskForm):
     topic = TextAreaField(_l("内容"), validators=[Optional(), Length(max=5000)])
     max_score = IntegerField(_l("满分"), default=100, validators=[DataRequired(_l("请输入满分。")),
                                                                 NumberRange(1, 1000, _l("满分须在 1 到 1000 之间。"))])
-    orgs = SelectMultipleField(_l("受邀机构"), coerce=int,
+    orgs = SelectMultipleField(_l("受邀机构"), coerce=db_int,
                                validators=[DataRequired(_l("请至少选择一个受邀机构。"))])
 
 

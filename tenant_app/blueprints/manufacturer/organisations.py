@@ -9,8 +9,8 @@ from ...models import Organisation, User
 from ...policies import authorize, scope
 from ...services.orgs import create_org, set_org_status, update_org
 from ...web import ORG_KIND_LABELS
-from ..listing import paginate, search, sort
 from ..actions import attempt
+from ..listing import paginate, search, sort
 from ..routing import Routes
 from .forms import OrgForm
 

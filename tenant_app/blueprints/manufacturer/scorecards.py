@@ -18,8 +18,8 @@ from ...policies import authorize, can, scope
 from ...reports.pdf import read_checked
 from ...services import scorecards as service
 from ...services.scoring import RULES
-from ..listing import paginate
 from ..actions import attempt, submit
+from ..listing import paginate
 from ..routing import Routes
 from ..shared.scorecards import card_context
 from .forms import DeductionForm, PeriodForm, ResolveForm, ScheduleForm

@@ -1,7 +1,7 @@
 """Targets per dealer and period, with progress counted from the ledger."""
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,6 +9,7 @@ from ...extensions import db
 from ...models import Organisation
 from ...policies import authorize
 from ...services import targets
+from ..actions import attempt
 from ..routing import Routes
 
 routes = Routes()
@@ -23,6 +24,8 @@ def _period_args():
         on = datetime.strptime(request.args.get("on", ""), "%Y-%m-%d").date()
     except ValueError:
         on = date.today()
+    if not 2000 <= on.year <= 2100:  # the period arithmetic stays within the calendar
+        on = date.today()
     return period, *targets.period_bounds(period, on)
 
 
@@ -31,16 +34,7 @@ def dealer_targets(org_id):
     org = authorize(current_user, "set_targets", db.session.get(Organisation, org_id))
     period, start, end = _period_args()
     if request.method == "POST":
-        bad = [m for m in targets.METRICS if request.form.get(m, "").strip() and
-               not (request.form[m].strip().isdigit() and int(request.form[m]) <= 1_000_000)]
-        if bad:
-            flash(_("目标须为 0 到 1000000 之间的整数。"), "danger")
-        else:
-            for metric in targets.METRICS:
-                raw = request.form.get(metric, "").strip()
-                targets.set_target(org, period, start, metric, int(raw) if raw else None)
-            db.session.commit()
-            flash(_("目标已保存。"), "success")
+        if attempt(lambda: targets.set_targets(org, period, start, request.form), _("目标已保存。")):
             return redirect(url_for(".dealer_targets", org_id=org.id, period=period, on=start.isoformat()))
     return render_template("manufacturer/targets.html", org=org, period=period, start=start, end=end,
                            goals=targets.targets_for([org.id], period, start)[org.id],

@@ -10,8 +10,8 @@ from ...extensions import db
 from ...models import PREPARATION_ITEMS, Organisation, PreparationAudit, TrainingInvitation, TrainingSession
 from ...policies import authorize, scope
 from ...services import training as service
-from ..listing import paginate, search
 from ..actions import submit
+from ..listing import paginate, search
 from ..routing import Routes
 from .forms import PreparationForm, TrainingForm
 

@@ -10,8 +10,8 @@ from ...extensions import db
 from ...models import ROLES, Organisation, User
 from ...policies import authorize, scope
 from ...services.accounts import create_user, reset_password, set_status, update_user
-from ..listing import paginate, search, sort
 from ..actions import attempt
+from ..listing import db_int, paginate, search, sort
 from ..routing import Routes
 from .forms import UserForm
 
@@ -55,8 +55,8 @@ def users():
 def user_new():
     authorize(current_user, "create", User)
     form = _user_form()
-    if request.method == "GET" and request.args.get("org_id", type=int):
-        form.org_id.data = request.args.get("org_id", type=int)
+    if request.method == "GET" and request.args.get("org_id", type=db_int):
+        form.org_id.data = request.args.get("org_id", type=db_int)
     if form.validate_on_submit():
         org = authorize(current_user, "view", db.session.get(Organisation, form.org_id.data))
         done = attempt(lambda: create_user(org, username=form.username.data, name=form.name.data,

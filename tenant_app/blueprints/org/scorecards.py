@@ -17,8 +17,8 @@ from ...services import audit as audit_log
 from ...services import scorecards as service
 from ...services import scoring
 from ...services.brands import maker_name
-from ..listing import paginate
 from ..actions import submit
+from ..listing import db_int, paginate
 from ..routing import Routes
 from ..shared.scorecards import card_context
 
@@ -73,7 +73,7 @@ def scorecard_evidence(card_id, key):
         abort(404)
     which = request.args.get("show", "")
     counted = {"counted": True, "missed": False}.get(which)
-    page_no = max(request.args.get("page", 1, type=int) or 1, 1)
+    page_no = max(request.args.get("page", 1, type=db_int) or 1, 1)
     ev = card.evaluation
     if card.org_id != current_user.org_id:  # the manufacturer looking into a dealer's records
         audit_log.record_look(card, f"scorecard evidence {card.org.code} {ev.period} {key}", current_user,

@@ -13,8 +13,8 @@ from ...models import HotAlert, RepairOrder, ServiceCallback
 from ...policies import authorize, scope
 from ...services import stations as station
 from ...vocab import label
-from ..listing import paginate
 from ..actions import submit
+from ..listing import paginate
 from ..routing import Routes
 from .forms import ResolveAlertForm, SurveyForm
 

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ...vocab import REPAIR_KINDS
+from ..fields import DateField, DecimalField, FlaskForm, IntegerField
 
 SCORE = [("", "—")] + [(str(n), str(n)) for n in range(5, 0, -1)]
 

@@ -9,8 +9,8 @@ from ...extensions import db
 from ...models import HotAlert, RepairOrder, Vehicle
 from ...policies import authorize, scope
 from ...services import stations as station
-from ..listing import paginate, search, sort
 from ..actions import submit
+from ..listing import paginate, search, sort
 from ..routing import Routes
 from .forms import CloseForm
 

@@ -8,8 +8,8 @@ from ...extensions import db
 from ...models import RepairOrder, Vehicle
 from ...policies import authorize, scope
 from ...services import stations as station
-from ..listing import paginate
 from ..actions import attempt, submit
+from ..listing import paginate
 from ..routing import Routes
 from .forms import RepairForm, VehicleForm
 

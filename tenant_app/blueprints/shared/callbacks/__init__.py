@@ -14,8 +14,8 @@ from ....extensions import db
 from ....models import CallbackItem, CallbackPlan, CallbackStrategy, Customer
 from ....policies import authorize, can, scope
 from ....services import callbacks as cbs
-from ...listing import paginate
 from ...actions import attempt
+from ...listing import db_int, paginate
 from ...routing import Routes
 from ..staff import org_staff
 from .forms import AssignForm, CallbackForm, PlanForm, StrategyForm
@@ -27,7 +27,7 @@ register = routes.register
 def assignee_filter():
     """Keepers see anyone's list (default: everyone's); others only their own."""
     if can(current_user, "create", CallbackPlan):
-        return request.args.get("assignee_id", type=int)
+        return request.args.get("assignee_id", type=db_int)
     return current_user.id
 
 
@@ -141,8 +141,8 @@ def strategy_page(current, target, template):
 def record(customer_id):
     customer = authorize(current_user, "view", db.session.get(Customer, customer_id))
     item = None
-    if request.args.get("item_id", type=int):
-        item = authorize(current_user, "record", db.session.get(CallbackItem, request.args.get("item_id", type=int)))
+    if request.args.get("item_id", type=db_int):
+        item = authorize(current_user, "record", db.session.get(CallbackItem, request.args.get("item_id", type=db_int)))
     else:
         authorize(current_user, "edit", customer)
     form = CallbackForm()

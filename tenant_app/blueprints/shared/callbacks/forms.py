@@ -1,11 +1,11 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .... import vocab
+from ...fields import DateField, FlaskForm, IntegerField, db_int
 from ..customers.forms import vocab_select
 
 
@@ -16,8 +16,8 @@ class PlanForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    item_ids = SelectMultipleField(_l("计划项"), coerce=int, validate_choice=False)
-    assignee_id = SelectField(_l("分配给"), coerce=int, validate_choice=False)
+    item_ids = SelectMultipleField(_l("计划项"), coerce=db_int, validate_choice=False)
+    assignee_id = SelectField(_l("分配给"), coerce=db_int, validate_choice=False)
 
 
 class StrategyForm(FlaskForm):

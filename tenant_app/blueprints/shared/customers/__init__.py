@@ -15,8 +15,8 @@ from ....services.ledger import DuplicateCustomer, add_stakeholder, create_custo
 from ....services.ledger_query import LedgerQuery, counts
 from ....services.talking_points import checklists_for
 from ....services.timeline import next_due, timeline
-from ...listing import flash_form_errors
 from ...actions import attempt
+from ...listing import flash_form_errors
 from ...routing import Routes
 from ..staff import org_staff
 from .forms import CustomerForm, MergeForm, StakeholderForm

@@ -1,13 +1,12 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .... import vocab
 from ....web import maker_name
+from ...fields import DateField, FlaskForm, IntegerField
 
 MAX_FLEET_LINES = 200  # a customer's fleet lines; deals add one each
 PHONE = Regexp(r"^[0-9０-９ +\-－()（）]{0,30}$", message=_l("电话只能包含数字、空格、+、- 和括号。"))

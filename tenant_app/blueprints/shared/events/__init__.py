@@ -12,8 +12,8 @@ from ....extensions import db
 from ....models import Customer, EventGuest, Expense, MarketingEvent, Opportunity
 from ....policies import authorize, scope
 from ....services import events as service
-from ...listing import paginate, search
 from ...actions import submit
+from ...listing import db_int, ids_posted, paginate, search
 from ...routing import Routes
 from .forms import EventForm
 
@@ -66,22 +66,22 @@ def _change(event_id, act, message):
 
 @routes.route("/events/<int:event_id>/guests", endpoint="event_invite", methods=["POST"])
 def invite(event_id):
-    ids = [int(v) for v in request.form.getlist("customer_id") if v.isdigit()]
+    ids = ids_posted("customer_id")
     return _change(event_id, lambda ev: service.invite(ev, ids), _("已邀请。"))
 
 
 @routes.route("/events/<int:event_id>/attendance", endpoint="event_attendance", methods=["POST"])
 def attendance(event_id):
-    came = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
+    came = set(ids_posted("attended"))
     return _change(event_id, lambda ev: service.record_attendance(ev, came, date.today()), _("出席情况已保存。"))
 
 
 def _link(record):
     """An opportunity or an expense of the own organisation, said to come from an event (or none)."""
-    chosen = request.form.get("event_id", type=int)
+    chosen = request.form.get("event_id", type=db_int)
     own = set(db.session.scalars(scope(current_user, select(MarketingEvent.id), MarketingEvent)))
     submit(FlaskForm(), lambda form: service.link(record, chosen, own), _("已保存。"))
-    back = request.form.get("back_event", type=int)
+    back = request.form.get("back_event", type=db_int)
     return redirect(url_for(".event", event_id=back) if back else
                     url_for(".opportunity", opportunity_id=record.id) if isinstance(record, Opportunity)
                     else url_for(".expenses"))

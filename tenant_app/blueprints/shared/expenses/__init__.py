@@ -11,8 +11,8 @@ from ....extensions import db
 from ....models import Expense
 from ....policies import authorize, scope
 from ....services.expenses import CATEGORY_LABELS, decide, set_budgets, submit_expense, year_summary
-from ...listing import paginate, year_arg
 from ...actions import attempt
+from ...listing import db_int, paginate, year_arg
 from ...routing import Routes
 from .forms import ExpenseForm
 
@@ -48,7 +48,7 @@ def expense_decide(expense_id):
 @routes.route("/expenses/budget", endpoint="expense_budget", methods=["POST"])
 def budget():
     authorize(current_user, "budget", Expense)
-    year = request.form.get("year", type=int)
+    year = request.form.get("year", type=db_int)
     if attempt(lambda: set_budgets(current_user.org, year, request.form), _("预算已保存。")):
         return redirect(url_for(".expenses", year=year))
     return redirect(url_for(".expenses", **({"year": year} if year and 2000 <= year <= 2100 else {})))

@@ -1,11 +1,11 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ....services.expenses import CATEGORY_LABELS
+from ...fields import DateField, DecimalField, FlaskForm
 
 
 class ExpenseForm(FlaskForm):

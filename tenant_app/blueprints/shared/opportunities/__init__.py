@@ -12,8 +12,8 @@ from ....extensions import db
 from ....models import CATALOGUE_STAGES, MarketingEvent, Opportunity, Project
 from ....policies import authorize, scope
 from ....services import deals
-from ...listing import paginate
 from ...actions import attempt, submit
+from ...listing import db_int, paginate
 from ...routing import Routes
 from ..staff import org_staff
 from .forms import DecideForm, GiveUpForm, RoundForm, WinForm
@@ -31,10 +31,10 @@ def opportunities():
         stmt = stmt.where(Opportunity.stage.in_(("following", "negotiating", "give_up_pending")))
     elif stage in vocab.STAGES:
         stmt = stmt.where(Opportunity.stage == stage)
-    if request.args.get("owner_id", type=int):
-        stmt = stmt.where(Opportunity.owner_id == request.args.get("owner_id", type=int))
-    if request.args.get("intent_level", type=int):
-        stmt = stmt.where(Opportunity.intent_level == request.args.get("intent_level", type=int))
+    if request.args.get("owner_id", type=db_int):
+        stmt = stmt.where(Opportunity.owner_id == request.args.get("owner_id", type=db_int))
+    if request.args.get("intent_level", type=db_int):
+        stmt = stmt.where(Opportunity.intent_level == request.args.get("intent_level", type=db_int))
     page = paginate(stmt.options(selectinload(Opportunity.customer), selectinload(Opportunity.owner))
                     .order_by(Opportunity.intent_level.is_(None), Opportunity.intent_level,
                                   Opportunity.expected_on, Opportunity.id))
@@ -60,7 +60,7 @@ def opportunity(opportunity_id):
 def attach_product(opportunity_id):
     """A special vehicle of the catalogue for this opportunity (or none)."""
     opp = authorize(current_user, "edit", db.session.get(Opportunity, opportunity_id))
-    chosen = request.form.get("product_id", type=int)
+    chosen = request.form.get("product_id", type=db_int)
     attempt(lambda: deals.attach_product(opp, chosen, catalogue=_catalogue()), _("已保存。"))
     return redirect(url_for(".opportunity", opportunity_id=opp.id))
 

@@ -13,8 +13,8 @@ from ....extensions import db
 from ....models import Organisation, Project, ProjectDocument
 from ....policies import authorize, scope
 from ....services import projects as service
-from ...listing import paginate, search
 from ...actions import attempt, submit
+from ...listing import paginate, search
 from ...routing import Routes
 from .forms import AdvanceForm, DocumentForm, MessageForm, ProjectForm
 

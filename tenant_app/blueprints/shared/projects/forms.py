@@ -1,14 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ....vocab import PROJECT_STAGES, VEHICLE_TYPES
+from ...fields import DateField, FlaskForm, IntegerField, db_int
 
 
 class ProjectForm(FlaskForm):
-    org_id = SelectField(_l("改装厂"), coerce=int, validate_choice=False)
+    org_id = SelectField(_l("改装厂"), coerce=db_int, validate_choice=False)
     title = StringField(_l("项目名称"), validators=[DataRequired(_l("请输入项目名称。")), Length(max=120)])
     vehicle_type = SelectField(_l("专用车类型"), choices=list(VEHICLE_TYPES.items()))
     chassis_models = StringField(_l("底盘车型"), validators=[DataRequired(_l("请输入底盘车型。")), Length(max=200)])

@@ -12,6 +12,7 @@ from ....models import Callback, CallbackItem, CallbackPlan, Customer, Opportuni
 from ....policies import authorize, scope
 from ....services.brands import own_brand
 from ....services.work_excel import callback_plan_workbook, callback_results_workbook, follow_up_plan_workbook
+from ...listing import db_int
 from ...routing import Routes
 
 routes = Routes()
@@ -73,7 +74,7 @@ def follow_up_export():
     start, end = _period()
     stmt = scope(current_user, select(Opportunity).where(Opportunity.stage.in_(("following", "negotiating"))),
                  Opportunity)
-    owner = db.session.get(User, request.args.get("owner_id", type=int) or 0)
+    owner = db.session.get(User, request.args.get("owner_id", type=db_int) or 0)
     if owner is not None and owner.org_id == current_user.org_id:
         stmt = stmt.where(Opportunity.owner_id == owner.id)
     rows = db.session.scalars(stmt.options(selectinload(Opportunity.customer).selectinload(Customer.fleet))

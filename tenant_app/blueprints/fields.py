@@ -1,0 +1,65 @@
+"""The base of every form and the fields that refuse hostile values with a message, so they never
+reach the services or the database (a 500, or a period arithmetic that overflows)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm as _FlaskForm
+from wtforms import fields
+
+# Bidirectional controls reorder what the next reader sees ("‮gpj.exe" reads as "exe.jpg").
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+INT_LIMIT = 2**31 - 1          # the database's integer
+DECIMAL_LIMIT = Decimal(10) ** 10  # amounts are NUMERIC(12, 2)
+YEARS = (1900, 2999)  # far enough for any plan; far from the calendar's end (9999), where date arithmetic overflows
+
+
+def db_int(value) -> int:
+    """A whole number the database's integer holds: for coerce= of select fields and type= of
+    request arguments (a ValueError is what both treat as "not a number")."""
+    number = int(value)
+    if not -INT_LIMIT <= number <= INT_LIMIT or not str(value).strip().lstrip("+-").isascii():
+        raise ValueError(value)
+    return number
+
+
+def clean_text(value):
+    return BIDI_CONTROLS.sub("", value) if isinstance(value, str) else value
+
+
+class FlaskForm(_FlaskForm):
+    """Every form's base: its text fields drop bidirectional control characters."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            cls = unbound_field.field_class
+            if issubclass(cls, fields.StringField) and not issubclass(cls, fields.PasswordField):
+                options = dict(options, filters=[clean_text, *unbound_field.kwargs.get("filters", ())])
+            return unbound_field.bind(form=form, **options)
+
+
+class IntegerField(fields.IntegerField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > INT_LIMIT:
+            self.data = None
+            raise ValueError(_l("数值过大。"))
+
+
+class DecimalField(fields.DecimalField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, Decimal) and (not self.data.is_finite() or abs(self.data) >= DECIMAL_LIMIT):
+            self.data = None
+            raise ValueError(_l("请填写有效的金额或数字。"))
+
+
+class DateField(fields.DateField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, date) and not YEARS[0] <= self.data.year <= YEARS[1]:
+            self.data = None
+            raise ValueError(_l("日期须在 %(a)s 年到 %(b)s 年之间。", a=YEARS[0], b=YEARS[1]))
