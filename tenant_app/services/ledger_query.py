@@ -19,6 +19,7 @@ SORTS = {  # key -> (column, descending by default)
     "updated": (Customer.updated_at, True),
 }
 EPOCH = date(1900, 1, 1)
+NOBODY = "none"  # responsible_id=none: no sales manager yet
 
 
 @dataclass
@@ -36,7 +37,9 @@ class LedgerQuery:
         filters = {}
         for name in FILTERS:
             value = args.get(name, "").strip()
-            if value and name in ("responsible_id", "intent_level"):
+            if value == NOBODY and name == "responsible_id":
+                filters[name] = NOBODY  # customers without a sales manager
+            elif value and name in ("responsible_id", "intent_level"):
                 if value.isdigit() and len(value) < 10:  # ids: anything else is no filter at all
                     filters[name] = int(value)
             elif value:
@@ -46,9 +49,16 @@ class LedgerQuery:
                    brand_id=args.get("brand_id", type=int), sort=sort if sort in SORTS else "name",
                    after=args.get("after", ""), filters=filters, org_id=org_id)
 
+    def args(self) -> dict:
+        """The filter and sort as query arguments (the cursor left out): links and the bulk form carry them."""
+        args = {"q": self.q, "region": self.region, "brand_id": self.brand_id or "",
+                "sort": self.sort if self.sort != "name" else "", **self.filters}
+        return {k: v for k, v in args.items() if v not in ("", None)}
+
     def where(self, stmt):
         for name, value in self.filters.items():
-            stmt = stmt.where(getattr(Customer, name) == value)
+            column = getattr(Customer, name)
+            stmt = stmt.where(column.is_(None) if value == NOBODY else column == value)
         if self.region:
             stmt = stmt.where(Customer.region.contains(self.region, autoescape=True))
         if self.q:
