@@ -142,8 +142,8 @@ def generate_plan(org, *, title: str, starts_on: date, ends_on: date, by=None, t
             wanted.append((cid, group, method, responsible if responsible in active else None))
     if not wanted:
         if skipped_in:
-            raise CallbackError(_l("期间与计划《%(titles)s》重叠，其中已有每位客户的这些回访方式，未生成新计划。",
-                                   titles="》《".join(sorted(skipped_in))))
+            raise CallbackError(_l("期间与计划“%(titles)s”重叠，其中已有每位客户的这些回访方式，未生成新计划。",
+                                   titles="”“".join(sorted(skipped_in))))
         raise CallbackError(_l("没有可计划的回访：台帐中没有客户，或回访策略没有为这些客户安排回访方式。"))
     plan = CallbackPlan(network_id=org.network_id, org_id=org.id, title=title.strip(), starts_on=starts_on,
                         ends_on=ends_on, created_by_id=getattr(by, "id", None))
