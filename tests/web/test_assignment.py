@@ -511,3 +511,25 @@ def test_a_body_builder_has_the_same_path(app, world, login_as, new_org, new_use
     assert resp.location.startswith("/b/customers")
     _generate(manager, *_month(), prefix="/b")
     assert "step-" not in manager.get("/b/").get_data(as_text=True)
+
+
+def test_the_import_job_page_and_the_lists_offer_the_next_step(team, login_as, app, world):
+    from tenant_app.extensions import db
+    from tenant_app.models import JobRecord
+    from tenant_app.tenancy import use_network
+    with app.app_context():
+        use_network(db.session, world["networks"]["liuqi"])
+        job = JobRecord(network_id=world["networks"]["liuqi"], org_id=team.org_id, created_by_id=team.id("info"),
+                        kind="ledger_import", status="done", params={"filename": "台帐.xlsx"},
+                        result={"imported": N_CUSTOMERS})
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+        db.session.remove()
+    info = login_as(team.people["info"].username)
+    html = info.get(f"/d/customers/import/{job_id}").get_data(as_text=True)
+    assert 'data-test="next-step"' in html and 'data-test="go-distribute"' in html
+    assert 'data-test="setup-hint"' not in info.get("/d/customers").get_data(as_text=True), "the ledger is the step"
+    _bulk(info, selection="all", action="distribute", people=[team.id("sm1")])
+    assert 'data-test="hint-plan"' in info.get("/d/customers").get_data(as_text=True)
+    assert 'data-test="setup-hint"' not in info.get("/d/callbacks/plans").get_data(as_text=True)
