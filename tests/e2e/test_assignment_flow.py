@@ -5,6 +5,7 @@ the start. Counts the page loads and form submissions it takes; then the same pa
 import pytest
 from sqlalchemy import func, select
 
+from tests.e2e.test_scorecard_flow import login
 from tests.web.test_assignment import N_CUSTOMERS, make_team
 
 pytestmark = pytest.mark.e2e
@@ -18,11 +19,7 @@ def team(app, world, new_org, new_user):
 
 
 def _login(page, base, username):
-    page.goto(f"{base}/login")
-    page.get_by_label("企业代码").fill("liuqi")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("Demo@2026")
-    page.get_by_role("button", name="登录").click()
+    login(page, base, username)
     page.wait_for_url(f"{base}/d/")
 
 
