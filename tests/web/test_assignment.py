@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tenant_app.models import AuditEntry, CallbackItem, CallbackPlan, Customer, EventGuest, MarketingEvent, User
+from tenant_app.models import AuditEntry, CallbackItem, CallbackPlan, Customer, EventGuest, User
 from tenant_app.services.assignment import distribution
 from tenant_app.services.callbacks import month_bounds
 
@@ -28,10 +28,10 @@ def make_team(app, world, new_org, new_user, customers=N_CUSTOMERS, kind="dealer
     from tenant_app.tenancy import use_network
 
     code, org_id = new_org(prefix, kind=kind)
-    head = "manager" if kind == "bodybuilder" else "general_manager"
-    people = {"head": new_user(code, head), "info": new_user(code, "information_manager" if kind == "dealer" else "manager"),
-              "sm1": new_user(code, "sales_manager" if kind == "dealer" else "staff"),
-              "sm2": new_user(code, "sales_manager" if kind == "dealer" else "staff")}
+    head, keeper, sales = (("general_manager", "information_manager", "sales_manager") if kind == "dealer"
+                           else ("manager", "manager", "staff"))
+    people = {"head": new_user(code, head), "info": new_user(code, keeper), "sm1": new_user(code, sales),
+              "sm2": new_user(code, sales)}
     with app.app_context():
         use_network(db.session, world["networks"]["liuqi"])
         org = db.session.get(Organisation, org_id)
@@ -255,7 +255,6 @@ def test_a_filter_or_forged_ids_never_reach_another_dealer(team, login_as, in_ne
 
 
 def test_bulk_export_and_invite(team, login_as, in_network, world):
-    from tenant_app.extensions import db  # noqa: F401  (app context below)
     info = login_as(team.people["info"].username)
     resp = _bulk(info, selection="all", region="桂林", action="export")
     assert resp.mimetype.endswith("spreadsheetml.sheet")
@@ -263,8 +262,8 @@ def test_bulk_export_and_invite(team, login_as, in_network, world):
     names = {v for ws in wb for r in ws.iter_rows(values_only=True) for v in r if isinstance(v, str) and "批量测试客户" in v}
     assert len(names) == N_CUSTOMERS - IN_LIUZHOU
     gm = login_as(team.people["head"].username)
-    made = gm.post("/d/events", data={"kind": "thanks", "title": "答谢会", "held_on": (date.today() + timedelta(days=9)).isoformat(),
-                                      "place": "柳州"})
+    made = gm.post("/d/events", data={"kind": "thanks", "title": "答谢会", "place": "柳州",
+                                      "held_on": (date.today() + timedelta(days=9)).isoformat()})
     event_id = int(made.location.rsplit("/", 1)[1])
     assert "答谢会" in info.get("/d/customers").get_data(as_text=True), "the organisation's coming events are offered"
     resp = info.post("/d/customers/bulk", data={"selection": "all", "region": "桂林", "action": "invite",
@@ -314,7 +313,8 @@ def test_generating_assigns_to_the_customers_sales_manager(team, login_as, in_ne
     _bulk(info, selection="all", region="柳州", action="assign", assignee_id=team.id("sm1"))
     with app.app_context():  # a suspended sales manager's customers wait for someone
         use_network(db.session, world["networks"]["liuqi"])
-        c = db.session.scalars(select(Customer).where(Customer.org_id == team.org_id, Customer.region == "广西桂林")).first()
+        c = db.session.scalars(select(Customer).where(Customer.org_id == team.org_id,
+                                                      Customer.region == "广西桂林")).first()
         c.responsible_id = team.id("sm2")
         db.session.get(User, team.id("sm2")).status = "suspended"
         db.session.commit()

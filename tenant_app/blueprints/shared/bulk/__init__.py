@@ -40,7 +40,8 @@ def bar_context(staff=None) -> dict:
         upcoming = db.session.scalars(scope(current_user, select(MarketingEvent), MarketingEvent)
                                       .where(MarketingEvent.held_on >= date.today())
                                       .order_by(MarketingEvent.held_on, MarketingEvent.id).limit(50)).all()
-    return {"staff": org_staff() if staff is None else staff, "events": upcoming, "rules": assignment.RULES, "responsible": cbs.RESPONSIBLE}
+    return {"staff": org_staff() if staff is None else staff, "events": upcoming, "rules": assignment.RULES,
+            "responsible": cbs.RESPONSIBLE}
 
 
 def chosen_rows(form: BulkForm, stmt, id_column):
@@ -52,8 +53,8 @@ def chosen_rows(form: BulkForm, stmt, id_column):
     return stmt.where(id_column.in_(wanted or []))
 
 
-def _person():
-    return next((u for u in org_staff() if u.id == request.form.get("assignee_id", type=int)), None)
+def _person(form):
+    return next((u for u in org_staff() if u.id == form.assignee_id.data), None)
 
 
 def _people(form):
@@ -75,11 +76,11 @@ def _invite(event, customer_ids: list[int]):
 
 def _xlsx(build, filename: str, what: str):
     """A workbook of the selection; the export is written to the audit trail."""
-    audit.record("export", network_id=current_user.network_id, obj=current_user.org, summary=what)
-    db.session.commit()
     buf = io.BytesIO()
     build(buf)
     buf.seek(0)
+    audit.record("export", network_id=current_user.network_id, obj=current_user.org, summary=what)
+    db.session.commit()
     return send_file(buf, as_attachment=True, download_name=filename, mimetype=XLSX)
 
 
@@ -123,7 +124,7 @@ def ledger_bulk():
         return back
     authorize(current_user, "assign", Customer)
     if action == "assign":
-        person = _person()
+        person = _person(form)
         attempt(lambda: assignment.assign(customers(), person, org=current_user.org),
                 lambda n: _("已将所选客户的负责业务经理设为 %(name)s（%(n)s 位有变动）。", name=person.name, n=n))
     else:
@@ -166,7 +167,7 @@ def plan_bulk(plan_id):
         authorize(current_user, "assign", Customer)
     item_ids = db.session.scalars(ids).all()
     if action == "assign":
-        person = _person()
+        person = _person(form)
         done = attempt(lambda: cbs.assign_items(plan, person, item_ids, responsible),
                        lambda n: _("已将 %(n)s 项分配给 %(name)s。", n=n["items"], name=person.name))
     else:
