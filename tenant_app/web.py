@@ -18,6 +18,7 @@ from .reports import charts
 from .services.brands import maker_name as network_maker_name
 from .services.targets import METRICS as TARGET_METRICS
 from .services.privacy import mask_phone
+from .services import onboarding
 
 ORG_KIND_LABELS = {
     "manufacturer": _l("主机厂"),
@@ -76,6 +77,16 @@ def maker_name() -> str:
     return g.maker_name
 
 
+def setup_steps() -> list:
+    """The set-up checklist of the user's organisation (services.onboarding), for whoever keeps its
+    ledger; nobody else has it to do. Read once per request."""
+    if not current_user.is_authenticated or not can(current_user, "import", Customer):
+        return []
+    if "setup_steps" not in g:
+        g.setup_steps = onboarding.setup_steps(current_user.org)
+    return g.setup_steps
+
+
 def current_network():
     return db.session.get(Network, current_user.network_id) if current_user.is_authenticated else None
 
@@ -109,7 +120,7 @@ def init_app(app):
     app.jinja_env.globals.update(
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,
-        vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args,
+        vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args, setup_steps=setup_steps,
         svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS,
         TrainingSession=TrainingSession, Evaluation=Evaluation, ScorecardTemplate=ScorecardTemplate, ServiceSettings=ServiceSettings, Project=Project, MarketingEvent=MarketingEvent,
     )

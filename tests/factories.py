@@ -149,7 +149,7 @@ def plan(org: Organisation, by: User | None = None, *, starts_on: date | None = 
     made = callbacks.generate_plan(org, title=title, starts_on=starts_on, ends_on=starts_on + timedelta(days=days),
                                    by=by)
     db.session.flush()
-    return made
+    return made.plan
 
 
 def plan_items(plan: CallbackPlan) -> list[CallbackItem]:

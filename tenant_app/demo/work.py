@@ -25,7 +25,7 @@ def seed_work(network_id: int, today: date | None = None, seed: int = 11) -> int
         info = next((u for u in staff if u.has_role("information_manager")), staff[0])
         start = today.replace(day=1) - timedelta(days=30)
         plan = callbacks.generate_plan(org, title=f"{start:%Y年%m月}起两个月回访计划", starts_on=start,
-                                       ends_on=start + timedelta(days=60), by=info, today=today)
+                                       ends_on=start + timedelta(days=60), by=info, today=today).plan
         db.session.flush()
         due = [i for i in db.session.scalars(select(CallbackItem).where(CallbackItem.plan_id == plan.id,
                                                                         CallbackItem.due_on < today))]

@@ -37,6 +37,8 @@ class CallbackPlanPolicy(_OrgWork):
     def can_assign(self, user, plan):
         return _same_org(user, plan) and user.has_role(*LEDGER_KEEPERS)
 
+    can_delete = can_assign  # the service refuses a plan with work done
+
 
 class CallbackItemPolicy(_OrgWork):
     model = CallbackItem

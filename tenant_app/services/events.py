@@ -34,11 +34,11 @@ def invite(event: MarketingEvent, customer_ids: list[int]) -> int:
     wanted = set(customer_ids) - {g.customer_id for g in event.guests}
     if not wanted:
         return 0
+    if len(event.guests) + len(wanted) > MAX_GUESTS:  # before asking the database about that many ids
+        raise EventError(_l("一次活动最多邀请 %(n)s 位客户。", n=MAX_GUESTS))
     own = set(db.session.scalars(select(Customer.id).where(Customer.id.in_(wanted), Customer.org_id == event.org_id)))
     if own != wanted:
         raise EventError(_l("只能邀请本机构台帐中的客户。"))
-    if len(event.guests) + len(own) > MAX_GUESTS:
-        raise EventError(_l("一次活动最多邀请 %(n)s 位客户。", n=MAX_GUESTS))
     for cid in sorted(own):
         event.guests.append(EventGuest(network_id=event.network_id, org_id=event.org_id, customer_id=cid))
     return len(own)

@@ -19,6 +19,7 @@ SORTS = {  # key -> (column, descending by default)
     "updated": (Customer.updated_at, True),
 }
 EPOCH = date(1900, 1, 1)
+NOBODY = "none"  # responsible_id=none: no sales manager yet
 
 
 @dataclass
@@ -36,19 +37,28 @@ class LedgerQuery:
         filters = {}
         for name in FILTERS:
             value = args.get(name, "").strip()
-            if value and name in ("responsible_id", "intent_level"):
+            if value == NOBODY and name == "responsible_id":
+                filters[name] = NOBODY  # customers without a sales manager
+            elif value and name in ("responsible_id", "intent_level"):
                 if value.isascii() and value.isdecimal() and len(value) < 10:  # ids: anything else is no filter at all
                     filters[name] = int(value)
             elif value:
                 filters[name] = value
         sort = args.get("sort", "name")
         return cls(q=args.get("q", "").strip(), region=args.get("region", "").strip(),
-                   brand_id=args.get("brand_id", type=int), sort=sort if sort in SORTS else "name",
+                   brand_id=args.get("brand_id", type=_db_int), sort=sort if sort in SORTS else "name",
                    after=args.get("after", ""), filters=filters, org_id=org_id)
+
+    def args(self) -> dict:
+        """The filter and sort as query arguments (the cursor left out): links and the bulk form carry them."""
+        args = {"q": self.q, "region": self.region, "brand_id": self.brand_id or "",
+                "sort": self.sort if self.sort != "name" else "", **self.filters}
+        return {k: v for k, v in args.items() if v not in ("", None)}
 
     def where(self, stmt):
         for name, value in self.filters.items():
-            stmt = stmt.where(getattr(Customer, name) == value)
+            column = getattr(Customer, name)
+            stmt = stmt.where(column.is_(None) if value == NOBODY else column == value)
         if self.region:
             stmt = stmt.where(Customer.region.contains(self.region, autoescape=True))
         if self.q:
@@ -107,6 +117,14 @@ def _encode(value, last_id: int) -> str:
     else:
         tagged = ["v", value]
     return base64.urlsafe_b64encode(json.dumps([tagged, last_id]).encode()).decode().rstrip("=")
+
+
+def _db_int(value) -> int:
+    """An id the database's integer can hold, else (as for any non-number) no filter."""
+    number = int(value)
+    if not 0 < number < 2**31 or not str(value).isascii():
+        raise ValueError(value)
+    return number
 
 
 def _decode(cursor: str):

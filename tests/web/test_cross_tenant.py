@@ -11,7 +11,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from tenant_app.models import Customer, Organisation, User
+from tenant_app.models import CallbackItem, Customer, EventGuest, Organisation, User
 
 # Route arguments that are not record ids, and the value to put there.
 NOT_IDS = {"code": "en", "key": "coverage"}
@@ -89,7 +89,11 @@ def _snapshot(in_network, world):
         with in_network(net_id) as s:
             rows += [(u.id, u.status, u.session_token, u.name, tuple(u.roles)) for u in s.scalars(select(User))]
             rows += [(o.id, o.status, o.name) for o in s.scalars(select(Organisation))]
-            rows += [(c.id, c.name, c.updated_at, len(c.fleet), len(c.stakeholders)) for c in s.scalars(select(Customer))]
+            rows += [(c.id, c.name, c.updated_at, c.responsible_id, len(c.fleet), len(c.stakeholders))
+                     for c in s.scalars(select(Customer))]
+            rows += [("item", i, a, st) for i, a, st in s.execute(select(CallbackItem.id, CallbackItem.assignee_id,
+                                                                          CallbackItem.status))]
+            rows += [("guest", i, c) for i, c in s.execute(select(EventGuest.id, EventGuest.customer_id))]
     return sorted(rows, key=str)
 
 
@@ -160,3 +164,50 @@ def test_lists_show_nothing_out_of_reach(app, world, login_as, network):
             body = _readable(resp)
             leaked = [m for m in markers if m in body]
             assert not leaked, f"{network}/{actor.username} GET {url} shows {leaked}"
+
+
+def _foreign_rows(in_network, world, actor):
+    """Customers (id, name) and plan items (id) of organisations and networks other than the actor's,
+    and a person of another organisation of its network who is some customer's sales manager."""
+    customers, items, managers = [], [], []
+    for net, net_id in world["networks"].items():
+        with in_network(net_id) as s:
+            rows = s.execute(select(Customer.id, Customer.name, Customer.org_id, Customer.responsible_id)).all()
+            customers += [(i, n) for i, n, org, _ in rows if net != actor.network or org != actor.org_id]
+            managers += [r for _, _, org, r in rows if net == actor.network and org != actor.org_id and r]
+            items += [i for i, org in s.execute(select(CallbackItem.id, CallbackItem.org_id))
+                      if net != actor.network or org != actor.org_id]
+    return _spread(customers, 12), _spread(items, 12), managers[0]
+
+
+def test_bulk_actions_reach_only_own_rows(app, world, login_as, in_network):
+    """Every bulk route (derived from the URL map), every action, every way of choosing rows: ticked
+    rows and the page's with another organisation's and another network's ids forged in, and every
+    row matching a filter on another organisation's sales manager. Nothing changes outside, and no
+    export shows a foreign customer."""
+    rules = [r for r in _rules(app) if r.endpoint.endswith("_bulk") and "POST" in r.methods]
+    assert {r.endpoint.split(".")[-1] for r in rules} >= {"customers_bulk", "callback_plan_bulk"}
+    before = _snapshot(in_network, world)
+    checked = 0
+    for actor in _actors(world):
+        client = login_as(actor.username, network=actor.network)
+        customers, items, outsider = _foreign_rows(in_network, world, actor)
+        names = {n for _, n in customers}
+        inside = _ids_inside(world, actor)
+        for rule in rules:
+            url = rule.build({a: inside[ID_KINDS[a]] for a in rule.arguments})[1]
+            # the rows a route lists: a plan's items, else customers (never both: an id of one may be own of the other)
+            forged = items if "plan_id" in rule.arguments else [i for i, _ in customers]
+            for selection in ({"selection": "checked", "ids": forged}, {"selection": "page", "page_ids": forged},
+                              {"selection": "all", "responsible_id": outsider, "assignee": outsider}):
+                for action in ("assign", "distribute", "export", "invite"):
+                    resp = client.post(url, data={
+                        **selection, "action": action, "assignee_id": actor.id, "people": [actor.id],
+                        "rule": "round_robin", "responsible": "all", "event_id": inside["event"]})
+                    checked += 1
+                    assert resp.status_code in DENIED | {302, 200}, f"{actor.username} POST {url} -> {resp.status_code}"
+                    if resp.status_code == 200:
+                        shown = set(_readable(resp).split("\n"))
+                        assert not shown & names, f"{actor.username} {url} {selection} exports another's customers"
+    assert checked > 200
+    assert _snapshot(in_network, world) == before, "a bulk action reached another organisation's rows"

@@ -2,7 +2,6 @@
 gets every form field the code knows (the WTForms fields and the raw names views read) filled
 with hostile values; every GET route gets hostile query arguments. Bounded by the number of
 examples (seeded, so a failure is repeatable), never by time."""
-import ast
 import pathlib
 import random
 import re
@@ -11,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from wtforms.fields.core import UnboundField
 
-from tenant_app.models import AuditEntry, Customer, Expense, Organisation, User
+from tenant_app.models import Customer, Expense, Organisation, User
 from tests.web.test_cross_tenant import ID_KINDS, NOT_IDS, SKIP_ENDPOINTS, _ids_inside
 
 EXAMPLES_PER_ROUTE = 4

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tenant_app.extensions import db
-from tenant_app.models import Target, TrainingInvitation, TrainingSession, User, VerificationSample
+from tenant_app.models import Target, TrainingInvitation, User, VerificationSample
 from tenant_app.policies import scope
 from tenant_app.services import targets, training
 from tests import factories

@@ -104,15 +104,16 @@ def test_assignment_due_list_and_overdue(shop, in_network, world):
     with in_network(world["networks"]["liuqi"]) as s:
         plan_id = s.get(CallbackItem, new_items[0][0]).plan_id
         sales_id = s.scalar(select(Customer.responsible_id).where(Customer.id == shop["customers"]["big"]))
-    info.post(f"/d/callbacks/plans/{plan_id}", data={"item_ids": [i for i, *_ in new_items], "assignee_id": sales_id})
+    info.post(f"/d/callbacks/plans/{plan_id}/bulk", data={"ids": [i for i, *_ in new_items], "assignee_id": sales_id,
+                                                           "action": "assign", "responsible": "none"})
     assert {a for *_, a, _ in _items(in_network, world, shop["customers"]["new"])} == {sales_id}
     sales = shop["as"]("sales_manager")
     html = sales.get("/d/callbacks").get_data(as_text=True)
     assert "新客户甲" in html and "大客户物流" in html
     any_overdue = any(d < date.today() for *_, d in _items(in_network, world, shop["customers"]["big"]))
     assert ("逾期" in html) == any_overdue or "逾期" in html
-    assert sales.post(f"/d/callbacks/plans/{plan_id}", data={"item_ids": [new_items[0][0]],
-                                                              "assignee_id": sales_id}).status_code == 403
+    assert sales.post(f"/d/callbacks/plans/{plan_id}/bulk", data={"ids": [new_items[0][0]], "action": "assign",
+                                                                   "assignee_id": sales_id}).status_code == 403
 
 
 def test_record_callback_sets_intent_and_opens_an_opportunity(shop, in_network, world):

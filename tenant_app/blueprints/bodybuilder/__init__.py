@@ -1,7 +1,7 @@
 """The body-builder's pages (/b): every feature a body-builder has, one line each."""
 from ..party import party_blueprint
-from ..shared import (callbacks, customers, dashboard, events, expenses, home, ledger_excel, opportunities, projects,
-                      targets, tasks, work_excel)
+from ..shared import (bulk, callbacks, customers, dashboard, events, expenses, home, ledger_excel, opportunities,
+                      projects, targets, tasks, work_excel)
 
 bp = party_blueprint("bodybuilder", __name__)
 
@@ -9,6 +9,7 @@ home.register(bp)           # the body-builder's duties
 projects.register(bp)       # co-development projects with the manufacturer, to the 公告
 customers.register(bp)      # its own customer ledger
 ledger_excel.register(bp)   # the ledger in and out of Excel
+bulk.register(bp)           # bulk actions on the ledger and plans: assign, distribute, export, invite
 callbacks.register(bp)      # callbacks of its own customers
 opportunities.register(bp)  # follow-up and deals
 tasks.register(bp)          # after-sale tasks

@@ -1,13 +1,14 @@
 """The dealer's pages (/d): every feature a dealer has, one line each."""
 from ..party import party_blueprint
-from ..shared import (callbacks, customers, dashboard, events, expenses, home, ledger_excel, opportunities, targets,
-                      tasks, work_excel)
+from ..shared import (bulk, callbacks, customers, dashboard, events, expenses, home, ledger_excel, opportunities,
+                      targets, tasks, work_excel)
 
 bp = party_blueprint("dealer", __name__)
 
 home.register(bp)           # the dealer's duties
 customers.register(bp)      # the customer ledger (台帐), stakeholders, merge
 ledger_excel.register(bp)   # the ledger in and out of Excel
+bulk.register(bp)           # bulk actions on the ledger and plans: assign, distribute, export, invite
 callbacks.register(bp)      # callback strategy, plans, due list, calendar, records (回访)
 opportunities.register(bp)  # follow-up, negotiation rounds, deals (跟进, 成交)
 tasks.register(bp)          # after-sale tasks (跟踪)

@@ -10,4 +10,4 @@ from ...policies import scope
 def org_staff():
     return db.session.scalars(scope(current_user, select(User).where(User.org_id == current_user.org_id,
                                                                       User.status == "active")
-                                    .order_by(User.name), User)).all()
+                                    .order_by(User.name, User.id), User)).all()

@@ -3,10 +3,11 @@ import calendar
 from collections import defaultdict
 from datetime import date
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import case, func, select
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .... import vocab
@@ -17,8 +18,9 @@ from ....services import callbacks as cbs
 from ...actions import attempt
 from ...listing import db_int, paginate
 from ...routing import Routes
+from ..bulk import bar_context
 from ..staff import org_staff
-from .forms import AssignForm, CallbackForm, PlanForm, StrategyForm
+from .forms import CallbackForm, PlanForm, StrategyForm
 
 routes = Routes(__name__)
 register = routes.register
@@ -79,41 +81,60 @@ def calendar_view():
 def plans():
     authorize(current_user, "list", CallbackPlan)
     form = PlanForm()
+    if not form.is_submitted():  # opens on the current month
+        form.starts_on.data, form.ends_on.data = cbs.month_bounds(date.today())
+        form.title.data = _("%(year)s年%(month)s月回访计划", year=form.starts_on.data.year, month=form.starts_on.data.month)
     if form.validate_on_submit():
         authorize(current_user, "create", CallbackPlan)
         done = attempt(lambda: cbs.generate_plan(current_user.org, title=form.title.data,
                                                  starts_on=form.starts_on.data, ends_on=form.ends_on.data,
                                                  by=current_user),
-                       lambda plan: _("已生成回访计划：%(n)s 项。", n=db.session.scalar(
-                           select(func.count(CallbackItem.id)).where(CallbackItem.plan_id == plan.id))),
+                       lambda r: _("已生成回访计划：%(n)s 项，其中 %(a)s 项已分配给客户的负责业务经理。",
+                                   n=r.created, a=r.assigned),
                        field=form.ends_on)
         if done:
-            return redirect(url_for(".callback_plan", plan_id=done.value.id))
-    counts = dict(db.session.execute(scope(current_user, select(CallbackItem.plan_id, func.count()), CallbackItem)
-                                     .group_by(CallbackItem.plan_id)).all())
+            if done.value.skipped:
+                flash(_("跳过 %(n)s 项：同一客户、同一回访方式已在期间重叠的计划“%(titles)s”中。", n=done.value.skipped,
+                        titles="”“".join(done.value.overlapping)), "warning")
+            return redirect(url_for(".callback_plan", plan_id=done.value.plan.id))
+    tallies = {plan_id: (total, unassigned) for plan_id, total, unassigned in db.session.execute(
+        scope(current_user, select(CallbackItem.plan_id, func.count(),
+                                   func.count().filter(CallbackItem.assignee_id.is_(None))), CallbackItem)
+        .group_by(CallbackItem.plan_id)).all()}
+    worked = set(db.session.scalars(scope(current_user, select(CallbackItem.plan_id), CallbackItem)
+                                    .where(CallbackItem.status != "planned").distinct()))
     rows = db.session.scalars(scope(current_user, select(CallbackPlan), CallbackPlan)
-                              .order_by(CallbackPlan.starts_on.desc())).all()
-    return render_template("callbacks/plans.html", plans=rows, counts=counts, form=form)
+                              .order_by(CallbackPlan.starts_on.desc(), CallbackPlan.id.desc())).all()
+    return render_template("callbacks/plans.html", plans=rows, tallies=tallies, worked=worked, form=form)
 
 
-@routes.route("/callbacks/plans/<int:plan_id>", endpoint="callback_plan", methods=["GET", "POST"])
+@routes.route("/callbacks/plans/<int:plan_id>", endpoint="callback_plan")
 def plan(plan_id):
     plan = authorize(current_user, "view", db.session.get(CallbackPlan, plan_id))
-    form = AssignForm()
     staff = org_staff()
-    form.assignee_id.choices = [(u.id, u.name) for u in staff]
-    if form.validate_on_submit():
-        authorize(current_user, "assign", plan)
-        assignee = next((u for u in staff if u.id == form.assignee_id.data), None)
-        attempt(lambda: cbs.assign_items(plan, assignee, form.item_ids.data),
-                lambda n: _("已将 %(n)s 项分配给 %(name)s。", n=n, name=assignee.name))
-        return redirect(url_for(".callback_plan", plan_id=plan.id))
-    stmt = select(CallbackItem).where(CallbackItem.plan_id == plan.id).options(*ITEM_ROWS) \
+    where = cbs.ItemFilter.from_args(request.args)
+    stmt = where.where(select(CallbackItem).where(CallbackItem.plan_id == plan.id)).options(*ITEM_ROWS) \
         .order_by(CallbackItem.due_on, CallbackItem.id)
-    done, total = db.session.execute(select(func.sum(case((CallbackItem.status == "done", 1), else_=0)),
-                                            func.count(CallbackItem.id)).where(CallbackItem.plan_id == plan.id)).one()
-    return render_template("callbacks/plan.html", plan=plan, page=paginate(stmt), form=form, staff=staff, done=done or 0,
-                           total=total)
+    done, total, unassigned = db.session.execute(
+        select(func.count().filter(CallbackItem.status == "done"), func.count(),
+               func.count().filter(CallbackItem.assignee_id.is_(None), CallbackItem.status == "planned"))
+        .where(CallbackItem.plan_id == plan.id)).one()
+    return render_template("callbacks/plan.html", plan=plan, page=paginate(stmt), staff=staff, done=done, total=total,
+                           unassigned=unassigned, where=where, bulk=bar_context(staff))
+
+
+@routes.route("/callbacks/plans/<int:plan_id>/delete", endpoint="callback_plan_delete", methods=["GET", "POST"])
+def plan_delete(plan_id):
+    """GET asks to confirm (the page works without JavaScript); POST deletes."""
+    plan = authorize(current_user, "delete", db.session.get(CallbackPlan, plan_id))
+    form = FlaskForm()
+    if form.validate_on_submit():
+        if attempt(lambda: cbs.delete_plan(plan), lambda title: _("已删除回访计划“%(title)s”。", title=title)):
+            return redirect(url_for(".callback_plans"))
+        return redirect(url_for(".callback_plan", plan_id=plan_id))
+    items, worked = db.session.execute(select(func.count(), func.count().filter(CallbackItem.status != "planned"))
+                                       .where(CallbackItem.plan_id == plan.id)).one()
+    return render_template("callbacks/plan_delete.html", plan=plan, items=items, worked=worked, form=form)
 
 
 @routes.route("/callbacks/strategy", endpoint="callback_strategy", methods=["GET", "POST"])

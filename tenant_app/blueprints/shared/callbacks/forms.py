@@ -1,11 +1,11 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .... import vocab
-from ...fields import DateField, FlaskForm, IntegerField, db_int
+from ...fields import DateField, FlaskForm, IntegerField
 from ..customers.forms import vocab_select
 
 
@@ -13,11 +13,6 @@ class PlanForm(FlaskForm):
     title = StringField(_l("计划名称"), validators=[DataRequired(_l("请输入计划名称。")), Length(max=120)])
     starts_on = DateField(_l("开始日期"), validators=[DataRequired(_l("请输入开始日期。"))])
     ends_on = DateField(_l("结束日期"), validators=[DataRequired(_l("请输入结束日期。"))])
-
-
-class AssignForm(FlaskForm):
-    item_ids = SelectMultipleField(_l("计划项"), coerce=db_int, validate_choice=False)
-    assignee_id = SelectField(_l("分配给"), coerce=db_int, validate_choice=False)
 
 
 class StrategyForm(FlaskForm):

@@ -18,6 +18,7 @@ from ....services.timeline import next_due, timeline
 from ...actions import attempt
 from ...listing import flash_form_errors
 from ...routing import Routes
+from ..bulk import bar_context
 from ..staff import org_staff
 from .forms import CustomerForm, MergeForm, StakeholderForm
 
@@ -44,8 +45,9 @@ def ledger():
     own_lines = select(FleetEntry.brand_id).where(FleetEntry.org_id == current_user.org_id)
     brands = db.session.scalars(select(Brand).where(Brand.mapped | Brand.id.in_(own_lines))
                                 .order_by(Brand.is_own.desc(), Brand.name)).all()
+    staff = org_staff()
     return render_template("customers/list.html", rows=rows, next_cursor=next_cursor, tally=tally, query=query,
-                           brands=brands, staff=org_staff())
+                           brands=brands, staff=staff, total=sum(tally.values()), bulk=bar_context(staff))
 
 
 @routes.route("/customers/new", endpoint="customer_new", methods=["GET", "POST"])
