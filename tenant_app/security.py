@@ -20,6 +20,10 @@ def public(view):
     return view
 
 
+def _is_static(endpoint: str | None) -> bool:
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
+
+
 def _is_public(endpoint: str | None) -> bool:
     if endpoint is None or endpoint == "static" or endpoint.endswith(".static"):
         return True
@@ -92,8 +96,8 @@ def _after_request(response):
                  "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
     if current_app.config["PRODUCTION"]:
         h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user.is_authenticated:
-        h.setdefault("Cache-Control", "no-store")
+    if current_user.is_authenticated and not _is_static(request.endpoint):
+        h["Cache-Control"] = "no-store"  # pages and downloads alike (send_file's no-cache would let caches keep them)
     if (current_app.config["VERIFY_AUTHORIZED"] and response.status_code < 400
             and not _is_public(request.endpoint) and not g.get("authorized")):
         raise RuntimeError(f"view {request.endpoint} did not call authorize()")

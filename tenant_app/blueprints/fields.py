@@ -17,6 +17,12 @@ DECIMAL_LIMIT = Decimal(10) ** 10  # amounts are NUMERIC(12, 2)
 YEARS = (1900, 2999)  # far enough for any plan; far from the calendar's end (9999), where date arithmetic overflows
 
 
+def vocab_choices(vocabulary: dict):
+    """Choices over a vocabulary, labelled in the request's language (WTForms calls it per form)."""
+    from ..vocab import label
+    return lambda: [(code, label(vocabulary, code)) for code in vocabulary]
+
+
 def db_int(value) -> int:
     """A whole number the database's integer holds: for coerce= of select fields and type= of
     request arguments (a ValueError is what both treat as "not a number")."""

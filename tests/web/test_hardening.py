@@ -106,3 +106,18 @@ def test_audit_log_is_append_only_for_the_app(app, world):
         assert db.session.scalar(text("SELECT count(*) FROM audit_log")) > 0
         db.session.rollback()
         db.session.remove()
+
+
+def test_the_favicon_is_served(client):
+    resp = client.get("/favicon.ico")
+    assert resp.status_code == 200 and resp.mimetype == "image/svg+xml" and b"<svg" in resp.data
+
+
+def test_downloads_are_never_kept_by_caches(login_as):
+    client = login_as("gx-lz-001.gm")
+    export = client.get("/d/customers/export.xlsx")
+    assert export.status_code == 200 and export.mimetype.endswith("spreadsheetml.sheet")
+    assert export.headers["Cache-Control"] == "no-store"
+    assert client.get("/d/customers").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/app.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")

@@ -3,7 +3,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ...vocab import REPAIR_KINDS
-from ..fields import DateField, DecimalField, FlaskForm, IntegerField
+from ..fields import DateField, DecimalField, FlaskForm, IntegerField, vocab_choices
 
 SCORE = [("", "—")] + [(str(n), str(n)) for n in range(5, 0, -1)]
 
@@ -18,7 +18,7 @@ class VehicleForm(FlaskForm):
 
 
 class RepairForm(FlaskForm):
-    kind = SelectField(_l("类型"), choices=list(REPAIR_KINDS.items()))
+    kind = SelectField(_l("类型"), choices=vocab_choices(REPAIR_KINDS))
     date_in = DateField(_l("进厂日期"), validators=[DataRequired(_l("请输入进厂日期。"))])
     mileage = IntegerField(_l("里程（公里）"), validators=[DataRequired(_l("请输入里程。")),
                                                       NumberRange(0, 5_000_000, _l("里程须在 0 到 5000000 之间。"))])

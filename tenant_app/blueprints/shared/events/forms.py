@@ -3,11 +3,11 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .... import vocab
-from ...fields import DateField, DecimalField, FlaskForm
+from ...fields import DateField, DecimalField, FlaskForm, vocab_choices
 
 
 class EventForm(FlaskForm):
-    kind = SelectField(_l("活动类型"), choices=list(vocab.EVENT_KINDS.items()))
+    kind = SelectField(_l("活动类型"), choices=vocab_choices(vocab.EVENT_KINDS))
     title = StringField(_l("活动名称"), validators=[DataRequired(_l("请输入活动名称。")), Length(max=120)])
     held_on = DateField(_l("日期"), validators=[DataRequired(_l("请输入日期。"))])
     place = StringField(_l("地点"), validators=[Optional(), Length(max=120)])

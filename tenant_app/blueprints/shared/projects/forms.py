@@ -4,13 +4,13 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ....vocab import PROJECT_STAGES, VEHICLE_TYPES
-from ...fields import DateField, FlaskForm, IntegerField, db_int
+from ...fields import DateField, FlaskForm, IntegerField, db_int, vocab_choices
 
 
 class ProjectForm(FlaskForm):
     org_id = SelectField(_l("改装厂"), coerce=db_int, validate_choice=False)
     title = StringField(_l("项目名称"), validators=[DataRequired(_l("请输入项目名称。")), Length(max=120)])
-    vehicle_type = SelectField(_l("专用车类型"), choices=list(VEHICLE_TYPES.items()))
+    vehicle_type = SelectField(_l("专用车类型"), choices=vocab_choices(VEHICLE_TYPES))
     chassis_models = StringField(_l("底盘车型"), validators=[DataRequired(_l("请输入底盘车型。")), Length(max=200)])
     target_customers = TextAreaField(_l("目标客户"), validators=[Optional(), Length(max=2000)])
     target_volume = IntegerField(_l("目标销量（台/年）"), default=0,
@@ -19,7 +19,7 @@ class ProjectForm(FlaskForm):
 
 
 class AdvanceForm(FlaskForm):
-    stage = SelectField(_l("推进到"), choices=list(PROJECT_STAGES.items()))
+    stage = SelectField(_l("推进到"), choices=vocab_choices(PROJECT_STAGES))
     announcement_no = StringField(_l("公告批次/编号"), validators=[Optional(), Length(max=40)])
     announcement_on = DateField(_l("公告发布日期"), validators=[Optional()])
 
