@@ -108,3 +108,22 @@ def test_follow_up_plan_of_slide_44(login_as, world, in_network, build):
     assert shop["sales_name"] in ws["A4"].value
     assert [c.value for c in ws[6]][-3:] == ["本次意向车型", "购买数量", "购买方式"]
     assert ws.max_row - 6 == n
+
+
+def test_the_dashboard_and_the_targets_page_count_callbacks_alike(world, in_network, build):
+    """A callback outside the plan and one done early for an item due next month count on both."""
+    from tenant_app.services import dashboard, targets
+    today = date.today()
+    with build():
+        shop = factories.org("dealer")
+        info, sales = factories.user(shop, "information_manager"), factories.user(shop, "sales_manager")
+        first = [factories.customer(shop, responsible=sales) for _ in range(3)]
+        start, end = targets.period_bounds("month", today)
+        later = factories.plan(shop, info, starts_on=end + timedelta(days=1), days=5, title="下月回访计划")
+        early = factories.plan_items(later)[0]
+        factories.callback(early.customer, sales, item=early, done_on=today)
+        factories.callback(first[1], sales, done_on=today)
+        org_id = shop.id
+    with in_network(world["networks"]["liuqi"]):
+        done = dashboard.figures(org_id, today)["month_done"]
+        assert done == targets.progress([org_id], start, end)[org_id]["callbacks"] == 2
