@@ -60,6 +60,12 @@ class Evaluation(NetworkOwned, Audited, Timestamps, db.Model):
     job = relationship("JobRecord")
     scorecards: Mapped[list["Scorecard"]] = relationship(back_populates="evaluation", order_by="Scorecard.rank_network")
 
+    @property
+    def provisional(self) -> bool:
+        """临时: computed before the period ended (or not computed yet). Derived from when it was
+        computed, so evaluating the period again after its last day makes it final."""
+        return self.computed_at is None or self.computed_at.date() <= self.ends_on
+
 
 class Scorecard(NetworkOwned, Audited, Timestamps, db.Model):
     __tablename__ = "scorecards"

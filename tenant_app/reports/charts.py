@@ -10,6 +10,22 @@ TEXT = f'<text font-family="{FONT}"'
 COLOURS = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#dc3545", "#20c997", "#6c757d"]
 
 
+def text_width(text: str, size: float = 12) -> float:
+    """The rendered width of a label, estimated: a CJK or full-width character is one em, other
+    characters about 0.6 em (enough to keep labels inside the box; no font metrics needed)."""
+    return sum(size if ord(ch) > 0x2E7F else 0.6 * size for ch in str(text))
+
+
+def fit(text: str, room: float, size: float = 12) -> str:
+    """The label, cut with an ellipsis when it is wider than room."""
+    text = str(text)
+    if text_width(text, size) <= room:
+        return text
+    while text and text_width(text + "…", size) > room:
+        text = text[:-1]
+    return text + "…"
+
+
 def hbar(rows: list[tuple[str, float]], *, width: int = 520, bar_height: int = 22, label_width: int = 150,
          title: str = "", unit: str = "") -> Markup:
     """Horizontal bars: (label, value) per row, largest first as given."""
@@ -25,7 +41,9 @@ def hbar(rows: list[tuple[str, float]], *, width: int = 520, bar_height: int = 2
         y = top + i * (bar_height + 6)
         w = max(value * scale, 1 if value else 0)
         colour = COLOURS[i % len(COLOURS)]
-        parts.append(f'{TEXT} x="{label_width - 6}" y="{y + bar_height * 0.7:.0f}" text-anchor="end">{escape(label)}</text>'
+        shown = fit(label, label_width - 8)
+        tip = f"<title>{escape(label)}</title>" if shown != str(label) else ""
+        parts.append(f'{TEXT} x="{label_width - 6}" y="{y + bar_height * 0.7:.0f}" text-anchor="end">{tip}{escape(shown)}</text>'
                      f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{colour}"/>'
                      f'{TEXT} x="{label_width + w + 4:.1f}" y="{y + bar_height * 0.7:.0f}">{_num(value)}{escape(unit)}</text>')
     parts.append("</svg>")
@@ -48,7 +66,7 @@ def funnel(stages: list[tuple[str, float]], *, width: int = 520, step_height: in
         parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{step_height}" rx="3" '
                      f'fill="{COLOURS[i % len(COLOURS)]}" opacity="0.85"/>'
                      f'{TEXT} x="{width / 2}" y="{y + step_height * 0.65:.0f}" text-anchor="middle" fill="#000">'
-                     f'{escape(label)} {_num(value)}{share}</text>')
+                     f'{escape(fit(f"{label} {_num(value)}{share}", width - 8))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -72,12 +90,21 @@ def line(points: list[tuple[str, float]], *, width: int = 520, height: int = 180
     if len(xy) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{COLOURS[0]}" stroke-width="2"/>')
+    room = max(step, 40) if len(points) > 1 else plot_w
     for (label, value), (x, y) in zip(points, xy):
+        shown = fit(label, room - 4)
+        lx = _inside(x, shown, width)
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{COLOURS[0]}"/>'
-                     f'{TEXT} x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{_num(value)}</text>'
-                     f'{TEXT} x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#6c757d">{escape(label)}</text>')
+                     f'{TEXT} x="{_inside(x, _num(value), width):.1f}" y="{y - 8:.1f}" text-anchor="middle">{_num(value)}</text>'
+                     f'{TEXT} x="{lx:.1f}" y="{height - 8}" text-anchor="middle" fill="#6c757d">{escape(shown)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _inside(x: float, text: str, width: float) -> float:
+    """The x of a centred label moved so that the whole label stays inside 0..width."""
+    half = text_width(text) / 2
+    return min(max(x, half + 1), width - half - 1)
 
 
 def _num(v) -> str:

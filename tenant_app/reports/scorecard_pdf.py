@@ -48,16 +48,21 @@ def render_scorecard(card: Scorecard) -> None:
 
 
 def ranking_html(evaluation: Evaluation) -> str:
-    cards = sorted(evaluation.scorecards, key=lambda c: (c.org.kind != "dealer", c.rank_network, c.org.code))
-    grades = Counter(c.grade for c in cards)
-    regions = defaultdict(list)
-    for c in cards:
-        regions[c.org.province or "—"].append(c.total)
-    return pdf.html("ranking.html", cards=cards, template=evaluation.template,
-                    grade_bars=[(g, grades.get(g, 0)) for _, g in evaluation.template.grade_bands],
-                    region_bars=sorted(((r, round(sum(t) / len(t), 1)) for r, t in regions.items()),
-                                       key=lambda x: -x[1]),
-                    **_context(evaluation))
+    """Dealers ranked among dealers and stations among stations: a table, a grade distribution
+    and regional averages per party (a station's total never lowers a dealers' region)."""
+    groups, grade_bars, region_bars = {}, {}, {}
+    for kind in ("dealer", "service"):
+        cards = sorted((c for c in evaluation.scorecards if c.org.kind == kind),
+                       key=lambda c: (c.rank_network, c.org.code))
+        grades = Counter(c.grade for c in cards)
+        regions = defaultdict(list)
+        for c in cards:
+            regions[c.org.province or "—"].append(c.total)
+        groups[kind] = cards
+        grade_bars[kind] = [(g, grades.get(g, 0)) for _, g in evaluation.template.grade_bands]
+        region_bars[kind] = sorted(((r, round(sum(t) / len(t), 1)) for r, t in regions.items()), key=lambda x: -x[1])
+    return pdf.html("ranking.html", groups=groups, template=evaluation.template, grade_bars=grade_bars,
+                    region_bars=region_bars, **_context(evaluation))
 
 
 def render_ranking(evaluation: Evaluation) -> None:

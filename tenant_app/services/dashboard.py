@@ -1,5 +1,6 @@
 """The dealer's own figures: funnel, callbacks done vs planned, overdue per person, intent
-levels, and the competitor brands in its customers' fleets."""
+levels, and the competitor brands in its customers' fleets. Callbacks done this month are
+counted as the targets page counts them (targets.callbacks_done)."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,6 +10,7 @@ from sqlalchemy import distinct, func, select
 from ..extensions import db
 from ..models import Brand, Callback, CallbackItem, Customer, FleetEntry, Opportunity, User
 from ..models.deals import OPEN_STAGES
+from .targets import callbacks_done
 
 
 def figures(org_id: int, today: date | None = None) -> dict:
@@ -40,7 +42,7 @@ def figures(org_id: int, today: date | None = None) -> dict:
         .group_by(Brand.name).order_by(func.sum(FleetEntry.quantity).desc()).limit(10)).all()
     return {
         "funnel": [("ledger", ledger), ("called", called), ("following", following), ("won", won)],
-        "month_planned": sum(by_status.values()), "month_done": by_status.get("done", 0),
+        "month_planned": sum(by_status.values()), "month_done": callbacks_done([org_id], month_start, today).get(org_id, 0),
         "overdue": [(name or "—", n) for name, n in overdue],
         "intents": [(level, intents.get(level, 0)) for level in (1, 2, 3)],
         "rivals": [(name, int(units or 0)) for name, units in rivals],

@@ -225,6 +225,8 @@ def compute(evaluation: Evaluation, progress=None) -> int:
     existing = {s.org_id: s for s in db.session.scalars(select(Scorecard).where(
         Scorecard.evaluation_id == evaluation.id))}
     before = {org_id: c.revision for org_id, c in existing.items()}
+    was_provisional = evaluation.provisional
+    evaluation.computed_at = utcnow()  # what makes it provisional or final (Evaluation.provisional)
     for org in orgs:
         items = [score_item(i, *per_rule[i["key"]].get(org.id, (0, 0))) for i in tpl.items
                  if scoring.RULES[i["key"]].kind == org.kind]
@@ -235,7 +237,15 @@ def compute(evaluation: Evaluation, progress=None) -> int:
             db.session.add(card)
             existing[org.id] = card
         _settle(card, items, tpl)
+    ranking_before = evaluation.ranking_revision
     _rank(evaluation, list(existing.values()), before)
+    if was_provisional and not evaluation.provisional:  # now final: every card and the report issued again
+        for card in existing.values():
+            if card.revision == before.get(card.org_id):
+                card.revision += 1
+                card.issued_at = utcnow()
+        if evaluation.ranking_revision == ranking_before:
+            evaluation.ranking_revision += 1
     return len(orgs)
 
 

@@ -33,6 +33,15 @@ def period_bounds(period: str, any_day: date) -> tuple[date, date]:
     return start, nxt - timedelta(days=1)
 
 
+def callbacks_done(org_ids: list[int], start: date, end: date) -> dict[int, int]:
+    """Callbacks done in [start, end] per organisation: every recorded callback by the day it was
+    done, planned or not, whenever its plan item was due. The one definition the targets page
+    ("回访") and the dealer's dashboard ("本月完成") count by."""
+    rows = db.session.execute(select(Callback.org_id, func.count()).where(
+        Callback.org_id.in_(org_ids), Callback.done_on.between(start, end)).group_by(Callback.org_id))
+    return {org_id: n for org_id, n in rows}
+
+
 def progress(org_ids: list[int], start: date, end: date) -> dict[int, dict[str, int]]:
     """Actuals per organisation and metric for the period."""
     out = {o: dict.fromkeys(METRICS, 0) for o in org_ids}
@@ -42,9 +51,9 @@ def progress(org_ids: list[int], start: date, end: date) -> dict[int, dict[str, 
                 Customer.org_id.in_(org_ids), created >= start, created <= end)
             .group_by(Customer.org_id, Customer.segment)):
         out[org_id][f"new_{segment}"] = n
+    for org_id, n in callbacks_done(org_ids, start, end).items():
+        out[org_id]["callbacks"] = n
     for metric, stmt in (
-        ("callbacks", select(Callback.org_id, func.count()).where(Callback.done_on.between(start, end))
-         .group_by(Callback.org_id)),
         ("follow_ups", select(NegotiationRound.org_id, func.count()).where(NegotiationRound.held_on.between(start, end))
          .group_by(NegotiationRound.org_id)),
         ("deals", select(Opportunity.org_id, func.count()).where(Opportunity.stage == "won",

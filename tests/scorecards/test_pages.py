@@ -74,12 +74,18 @@ def test_the_evaluation_page_shows_progress_ranking_and_downloads(evaluated, log
     client = login_as("admin")
     page = _text(client.get(f"/m/scorecards/{evaluated}"))
     assert f"考评 {MONTH}" in page and "已签发" in page
+    assert "临时" in page, "this month has not ended: provisional on the maker's page"
+    listing = client.get("/m/scorecards").get_data(as_text=True)
+    assert re.search(rf"{MONTH}</a> <span[^>]*>临时", listing), "and in the list of evaluations"
     with in_network(world["networks"]["liuqi"]) as s:
         cards = s.scalars(select(Scorecard).where(Scorecard.evaluation_id == evaluated)).all()
         names = [c.org.name for c in cards]
+        org_ids = [c.org_id for c in cards]
         assert all(c.pdf_revision == c.revision and c.pdf_sha256 for c in cards)
     assert f"PDF ： {len(cards)} / {len(cards)}" in page.replace("PDF：", "PDF ：")
     assert all(n in page for n in names)
+    card = _text(client.get(f"/m/scorecards/cards/{_card_id(in_network, world, evaluated, org_ids[0])}"))
+    assert "临时" in card and "全网排名" in card, "the maker sees the provisional ranks, marked"
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/m/scorecards/{evaluated}/archive.zip").data))
     files = archive.namelist()
     assert f"{MONTH}/ranking.pdf" in files and len([f for f in files if f.endswith(".pdf")]) == len(cards) + 1
@@ -106,9 +112,11 @@ def test_a_dealer_sees_its_own_scorecard_with_evidence_and_pdf(evaluated, partie
     other = _card_id(in_network, world, evaluated, parties["far"]["id"])
     client = login_as(parties["shop"]["gm"])
     listing = _text(client.get("/org/scorecards"))
-    assert MONTH in listing
+    assert MONTH in listing and "临时" in listing, "this month has not ended: provisional"
     page = _text(client.get(f"/org/scorecards/{own}"))
     assert "老客户回访覆盖率" in page and "下载 PDF" in page and "提交申诉" in page
+    assert "临时" in page and "全网排名" not in page and "区域排名" not in page, "no rank for a provisional card"
+    assert "达成率 =" in page and "得分率 =" in page
     evidence = _text(client.get(f"/org/scorecards/{own}/items/ledger_completeness"))
     assert "台帐完整率" in evidence and "共 4 条" in evidence, "this month's four customers"
     every = _text(client.get(f"/org/scorecards/{own}/items/callback_completion"))

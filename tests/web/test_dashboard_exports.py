@@ -1,4 +1,5 @@
 """The dealer's dashboard (server-side SVG) and the deck's work tables in Excel, read back."""
+import html
 import io
 import re
 from datetime import date, timedelta
@@ -108,3 +109,50 @@ def test_follow_up_plan_of_slide_44(login_as, world, in_network, build):
     assert shop["sales_name"] in ws["A4"].value
     assert [c.value for c in ws[6]][-3:] == ["本次意向车型", "购买数量", "购买方式"]
     assert ws.max_row - 6 == n
+
+
+def test_the_dashboard_and_the_targets_page_count_callbacks_alike(world, in_network, build):
+    """A callback outside the plan and one done early for an item due next month count on both."""
+    from tenant_app.services import dashboard, targets
+    today = date.today()
+    with build():
+        shop = factories.org("dealer")
+        info, sales = factories.user(shop, "information_manager"), factories.user(shop, "sales_manager")
+        first = [factories.customer(shop, responsible=sales) for _ in range(3)]
+        start, end = targets.period_bounds("month", today)
+        later = factories.plan(shop, info, starts_on=end + timedelta(days=1), days=5, title="下月回访计划")
+        early = factories.plan_items(later)[0]
+        factories.callback(early.customer, sales, item=early, done_on=today)
+        factories.callback(first[1], sales, done_on=today)
+        org_id = shop.id
+    with in_network(world["networks"]["liuqi"]):
+        done = dashboard.figures(org_id, today)["month_done"]
+        assert done == targets.progress([org_id], start, end)[org_id]["callbacks"] == 2
+
+
+def _texts(svg: str) -> tuple[float, list[tuple[float, str, str]]]:
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
+    out = []
+    for attrs, body in re.findall(r"<text ([^>]*)>(?:<title>.*?</title>)?([^<]*)</text>", svg):
+        anchor = re.search(r'text-anchor="(\w+)"', attrs)
+        out.append((float(re.search(r' x="([\d.-]+)"', " " + attrs)[1]), anchor[1] if anchor else "start",
+                    html.unescape(body)))
+    return width, out
+
+
+def test_chart_labels_stay_inside_their_box():
+    from tenant_app.reports.charts import line, text_width
+    long = "经销商客户营销考评之老客户回访覆盖率与及时率（含竞品客户）"
+    charts = [hbar([(long, 80), ("Callback completion on time, own and rival customers", 50), ("短", 3)],
+                   width=400, label_width=150),
+              line([("2025-Q4", 70), ("2026-Q1", 88.5), ("2026-Q2", 90.5), ("2026-Q3 very long period name", 99.5)],
+                   width=300),
+              line([("2026-Q3", 100)], width=120), funnel([(long, 100), ("已回访", 40)], width=300)]
+    for svg in charts:
+        width, texts = _texts(svg)
+        assert texts
+        for x, anchor, t in texts:
+            w = text_width(t)
+            left, right = {"start": (x, x + w), "middle": (x - w / 2, x + w / 2), "end": (x - w, x)}[anchor]
+            assert 0 <= left and right <= width, (t, left, right, width)
+    assert "<title>" + long in charts[0], "the full label is kept as the tooltip"
