@@ -58,8 +58,9 @@ def _person(form):
 
 
 def _people(form):
-    wanted = set(form.people.data or [])
-    return [u for u in org_staff() if u.id in wanted]
+    """The chosen people of the organisation, in the order chosen (round robin deals in that order)."""
+    staff = {u.id: u for u in org_staff()}
+    return [staff[i] for i in dict.fromkeys(form.people.data or []) if i in staff]
 
 
 def _event(form):
