@@ -15,6 +15,7 @@ from . import vocab
 from .reports import charts
 from .services.brands import maker_name as network_maker_name
 from .services.targets import METRICS as TARGET_METRICS
+from .services.phones import format_phone
 from .services.privacy import mask_phone
 
 ORG_KIND_LABELS = {
@@ -52,9 +53,9 @@ def role_label(role: str) -> str:
 
 
 def phone_for(record) -> str:
-    """The phone of a person record as the current user may see it."""
+    """The phone of a person record as the current user may see it: grouped (138 1234 5678), or masked."""
     if can(current_user, "view_phone", record):
-        return record.phone
+        return format_phone(record.phone)
     return mask_phone(record.phone)
 
 

@@ -15,6 +15,7 @@ from ..models.customers import GENERAL_MAJOR_UNITS, KEY_MAJOR_UNITS
 from ..tenancy import listen_once
 from .errors import DomainError
 from .brands import BrandResolver
+from .phones import normalise_phone
 
 _PUNCT = re.compile(r"[\s·.,，。、()（）\-_/]+")
 
@@ -22,6 +23,14 @@ _PUNCT = re.compile(r"[\s·.,，。、()（）\-_/]+")
 def name_key(name: str) -> str:
     """Names that differ only in width, spaces, punctuation or case are the same customer."""
     return _PUNCT.sub("", unicodedata.normalize("NFKC", name or "")).casefold()[:120]
+
+
+_LINE_BREAKS = re.compile(r"[\t\r\n\v\f\u2028\u2029\x85]+")
+
+
+def one_line(text) -> str:
+    """A one-line field's text: tabs and line breaks pasted in become spaces; no stray spaces around it."""
+    return _LINE_BREAKS.sub(" ", str(text if text is not None else "")).strip()
 
 
 def phone_digits(phone: str) -> str:
@@ -141,7 +150,16 @@ def set_fleet(customer: Customer, rows: list[dict], resolver: BrandResolver | No
     ]
 
 
+PHONE_FIELDS = ("phone", "phone2")
+
+
+def _normalised(data: dict) -> dict:
+    """Phones in their stored form (services.phones); NotAPhone, a DomainError, when one is not a phone."""
+    return {**data, **{f: normalise_phone(data[f]) for f in PHONE_FIELDS if f in data}}
+
+
 def create_customer(org, data: dict, fleet: list[dict] = (), resolver: BrandResolver | None = None) -> Customer:
+    data = _normalised(data)
     dup = find_duplicate(org.id, data.get("name", ""), data.get("phone", ""))
     if dup:
         raise DuplicateCustomer(*dup)
@@ -153,6 +171,7 @@ def create_customer(org, data: dict, fleet: list[dict] = (), resolver: BrandReso
 
 
 def update_customer(customer: Customer, data: dict, fleet: list[dict] | None = None) -> None:
+    data = _normalised(data)
     dup = find_duplicate(customer.org_id, data.get("name", customer.name), data.get("phone", customer.phone),
                          exclude_id=customer.id)
     if dup:
@@ -203,6 +222,7 @@ def refresh_intent(customer: Customer) -> None:
 
 
 def add_stakeholder(customer: Customer, data: dict) -> Stakeholder:
+    data = {**data, "phone": normalise_phone(data.get("phone"))}
     person = Stakeholder(network_id=customer.network_id, customer=customer,
                          **{k: data[k] for k in ("role", "name", "phone", "cares_about", "influence",
                                                  "relationship_notes") if k in data})
