@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -14,7 +14,7 @@ from ..models import Customer, FleetEntry, Stakeholder
 from ..models.customers import GENERAL_MAJOR_UNITS, KEY_MAJOR_UNITS
 from ..tenancy import listen_once
 from .errors import DomainError
-from .brands import BrandResolver
+from .brands import BrandResolver, ModelResolver
 from .phones import normalise_phone
 
 _PUNCT = re.compile(r"[\s·.,，。、()（）\-_/]+")
@@ -94,12 +94,31 @@ def _keep_derivations(session, flush_context, instances):
         elif isinstance(obj, FleetEntry) and obj.customer is not None and obj.customer not in session.deleted:
             touched.add(obj.customer)
     with session.no_autoflush:
+        _resolve_models(session, [e for c in touched for e in c.fleet])
         for customer in touched:
             for entry in customer.fleet:
                 entry.org_id = customer.org_id
             customer.name_key = name_key(customer.name)
             customer.phone_key = phone_digits(customer.phone)
             derive(customer)
+
+
+def _resolve_models(session, entries) -> None:
+    """Each new or changed fleet line points at its brand's model (a new one if nobody listed it)."""
+    def stale(e):
+        if e.brand is None or not (e.model or "").strip():
+            return e.truck_model is not None
+        state = inspect(e)
+        return (e.truck_model is None or e.truck_model.brand is not e.brand
+                or state.attrs.model.history.has_changes())
+    entries = [e for e in entries if stale(e)]
+    if not entries:
+        return
+    resolver = ModelResolver(session, brand_ids={e.brand.id for e in entries if e.brand is not None})
+    for e in entries:
+        model = resolver.resolve(e.brand, e.model) if (e.model or "").strip() else None
+        if e.truck_model is not model:
+            e.truck_model = model
 
 
 def init_app(app) -> None:
