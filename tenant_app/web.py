@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .extensions import db
-from .models import (ROLES, MarketingEvent, Announcement, AuditEntry, Brand, CallbackPlan, Customer, Evaluation, Expense, Network,
+from .models import (ROLES, MarketingEvent, Announcement, AuditEntry, Brand, VocabularyAlias, CallbackPlan, Customer, Evaluation, Expense, Network,
                      Organisation, Project, ScorecardTemplate, ServiceSettings, TrainingSession, User)
 from .policies import can
 from . import vocab
@@ -59,6 +59,21 @@ def phone_for(record) -> str:
     return mask_phone(record.phone)
 
 
+def controlled(record, field: str):
+    """A controlled field as a customer's page shows it: its label, or the value as written
+    while it waits to be classified (待归类), or —."""
+    from markupsafe import Markup, escape
+
+    from .services.vocabulary import VOCABULARIES
+    code = getattr(record, field)
+    if code not in ("", None):
+        return vocab.label(VOCABULARIES[field][1], code, maker=maker_name)
+    waiting = next((p.text for p in record.pending if p.field == field), None)
+    if waiting:
+        return Markup('<span class="badge bg-warning text-dark">%s</span> %s') % (_l("待归类"), escape(waiting))
+    return "—"
+
+
 def link_args() -> dict:
     """The current view's arguments and query, for pager and sort links; never url_for's own keywords."""
     args = dict(request.view_args or {})
@@ -89,7 +104,7 @@ def init_app(app):
     app.jinja_env.globals.update(
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,
-        vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args,
+        vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, VocabularyAlias=VocabularyAlias, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args, controlled=controlled,
         svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS,
         TrainingSession=TrainingSession, Evaluation=Evaluation, ScorecardTemplate=ScorecardTemplate, ServiceSettings=ServiceSettings, Project=Project, MarketingEvent=MarketingEvent,
     )

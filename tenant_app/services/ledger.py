@@ -198,6 +198,8 @@ def update_customer(customer: Customer, data: dict, fleet: list[dict] | None = N
     for k, v in data.items():
         if k in CUSTOMER_FIELDS:
             setattr(customer, k, v)
+    for waiting in [p for p in customer.pending if p.field in data]:
+        customer.pending.remove(waiting)  # a value chosen from the list replaces the one waiting to be classified
     if fleet is not None:
         set_fleet(customer, fleet)
 

@@ -44,7 +44,7 @@ MAX_ZIP_ENTRIES = 2000
 MAX_ROWS = 200_000
 FLEET_GROUPS = 3
 MAX_QUANTITY = 10_000
-SAMPLE_NAME = "（示例）柳州市鸿运物流有限公司"  # the template's sample row: skipped if left in
+SAMPLE_NAME = "（示例）鸿运物流有限公司"  # the template's sample row: skipped if left in
 
 # Column names people use → field. Compared after _norm() (width, spaces, brackets).
 ALIASES = {
@@ -606,8 +606,8 @@ def template_workbook(stream, own_brand: str = "") -> None:
     own = own_brand or "柳汽"
     wb = Workbook()
     ws = _deck_sheet(wb, own)
-    sample = [1, "广西柳州市柳南区", SAMPLE_NAME, "长途", "私营", "张伟", "138 1234 5678", "乘龙", "H7 牵引车", 5,
-              "豪沃", "T7H", 2, None, None, None, "6年", None, None, "示例行，可删除；留在表中也不会导入",
+    sample = [1, "广西柳州市柳南区", SAMPLE_NAME, "长途", "私营", "张伟", "138 1234 5678", own, "牵引车", 5,
+              "解放", "J6P", 2, None, None, None, "6年", None, None, "示例行，可删除；留在表中也不会导入",
               "城市运输", "朋友介绍", None]
     append_text_row(ws, sample)
     for cell in ws[3]:

@@ -133,6 +133,8 @@ def _compare_row(r: ParsedRow, stored, old_lines: list[dict], old_pending: dict,
     for k, v in r.data.items():
         if k in final:
             final[k] = v
+    if name_key(final["name"]) == name_key(old["name"]):
+        final["name"] = old["name"]  # the same name written another way (width, spaces) is no change
     changes = {k: [old[k], final[k]] for k in COMPARED if final[k] != old[k]}
     for f in VOCABULARIES:
         was, now = old_pending.get(f), r.pending.get(f)

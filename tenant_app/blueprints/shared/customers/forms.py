@@ -9,6 +9,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optiona
 from .... import vocab
 from ....services.ledger import one_line
 from ....services.phones import NotAPhone, normalise_phone
+from ....services.vocabulary import PENDING
 from ....web import maker_name
 
 MAX_FLEET_LINES = 200  # a customer's fleet lines; deals add one each
@@ -39,7 +40,7 @@ def vocab_select(text, v: dict, blank=True):
     """A select over a vocabulary; a missing value is blank, anything else must be a code."""
     def choices():  # read in the request: a label may name the network's maker
         return ([("", "—")] if blank else []) + [(k, vocab.label(v, k, maker=maker_name)) for k in v]
-    allowed = list(v) + ([""] if blank else [])
+    allowed = list(v) + ([""] if blank else []) + [PENDING]  # PENDING: keep the value waiting to be classified
     default = "" if blank else next(iter(v))
     return SelectField(text, choices=choices, validate_choice=False, default=default, filters=[lambda x: x or default],
                        validators=[AnyOf(allowed, message=_l("请从列表中选择。"))])
@@ -86,6 +87,14 @@ class CustomerForm(FlaskForm):
         super().__init__(*a, **kw)
         self.responsible_id.choices = [("", "—")] + [(u.id, u.name) for u in staff]
         self._staff_ids = {u.id for u in staff}
+        # a value imported as written (待归类) is an option of its own, chosen until someone picks a listed one
+        for p in getattr(kw.get("obj"), "pending", None) or ():
+            select = getattr(self, p.field, None)
+            if isinstance(select, SelectField):
+                listed = select.choices() if callable(select.choices) else select.choices
+                select.choices = [(PENDING, _l("待归类：%(v)s", v=p.text))] + list(listed)
+                if not self.is_submitted():
+                    select.data = PENDING
 
     def validate_responsible_id(self, field):
         # only a colleague of this organisation: never an id typed in from elsewhere
@@ -101,9 +110,11 @@ class CustomerForm(FlaskForm):
             raise ValidationError(_l("只有信息来源为信息员或车托儿时才填写信息员。"))
 
     def data_fields(self) -> dict:
+        """The fields to save; a controlled field left on its value waiting to be classified is left out."""
         return {k: getattr(self, k).data for k in (
             "kind", "name", "region", "transport_type", "nature", "contact_name", "phone", "phone2", "address",
-            "industry", "use", "source", "informant", "first_contact_on", "responsible_id", "industry_major", "notes")}
+            "industry", "use", "source", "informant", "first_contact_on", "responsible_id", "industry_major", "notes")
+            if getattr(self, k).data != PENDING}
 
     def fleet_rows(self) -> list[dict]:
         return [row.data for row in self.fleet if (row.brand.data or "").strip()]
