@@ -149,7 +149,7 @@ def targets(field: str, maker: str = "") -> list[tuple[str, str]]:
         column, v = VOCABULARIES[f]
         for code in v:
             text = vocab.label(v, code, maker)
-            out.append((f"{f}:{code}", text if f == field else f"{_l(column)}：{text}"))
+            out.append((f"{f}:{code}", text if f == field else str(_l("%(col)s：%(v)s", col=_l(column), v=text))))
     return out
 
 
