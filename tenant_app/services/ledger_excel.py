@@ -17,6 +17,7 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Callable, Iterable
 
@@ -519,7 +520,7 @@ def grouped(problems: list[Problem], kinds: dict, first: int = 5) -> list[dict]:
         by_kind[p.kind].append(p)
     order = list(kinds) + sorted(k for k in by_kind if k not in kinds)
     return [{"kind": k, "label": kinds.get(k, k), "count": len(by_kind[k]),
-             "first": [p.__dict__ for p in by_kind[k][:first]]} for k in order if by_kind[k]]
+             "first": [asdict(p) for p in by_kind[k][:first]]} for k in order if by_kind[k]]
 
 
 # --- writing Excel ---------------------------------------------------------------------

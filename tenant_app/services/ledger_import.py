@@ -27,7 +27,7 @@ from .vocabulary import VOCABULARIES, term_key
 BATCH = 1000
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
     row: int
     column: str
@@ -37,8 +37,11 @@ class Problem:
     value: str = ""  # as written
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
+    """One row of the file. After compare() a row keeps what writing needs (final, final_fleet,
+    pending, settles), not what it was read as (data, and the fleet of a known customer):
+    a re-import holds tens of thousands of them."""
     row: int
     data: dict  # the fields the row fills (empty cells left out)
     fleet: list[dict]
@@ -50,6 +53,7 @@ class ParsedRow:
     final: dict = field(default_factory=dict)  # every customer field as it will be saved
     final_fleet: list | None = None  # the lines to save; None: the customer's stay
     derived: tuple = ()  # (segment, klass) as they will be saved
+    settles: tuple = ()  # controlled fields the file writes: what waited in them to be classified goes
 
 
 @dataclass
@@ -105,6 +109,7 @@ def compare(report: ImportReport, org, brand_is_own: dict[str, bool]) -> None:
                 final[f] = _COLUMN_DEFAULTS.get(f)
             r.final, r.final_fleet = final, r.fleet
             r.derived = _derived(r.fleet, final["industry_major"], brand_is_own)
+            r.data = {}
     for start in range(0, len(matched), BATCH):
         chunk = matched[start:start + BATCH]
         ids = [r.match_id for r in chunk]
@@ -164,6 +169,8 @@ def _compare_row(r: ParsedRow, stored, old_lines: list[dict], old_pending: dict,
     r.status = "updated" if changes else "unchanged"
     fleet = final_fleet if final_fleet is not None else old_lines
     r.derived = _derived(fleet, final["industry_major"], brand_is_own)
+    r.settles = tuple(f for f in VOCABULARIES if f in r.data or f in r.pending)
+    r.data, r.fleet = {}, []
 
 
 def _pending_label(text: str) -> dict:
@@ -291,10 +298,9 @@ def _update(org, chunk, brands, models, actor) -> int:
         rows = [row for r in replaced for row in _fleet_rows(org, r.match_id, fleets[r.match_id])]
         if rows:
             db.session.execute(insert(FleetEntry), rows)
-    settled = [r.match_id for r in chunk if set(r.data) & set(VOCABULARIES) or r.pending]
-    if settled:  # a value the file writes replaces what waited to be classified in that column
+    if any(r.settles for r in chunk):  # a value the file writes replaces what waited to be classified there
         for f in VOCABULARIES:
-            ids = [r.match_id for r in chunk if f in r.data or f in r.pending]
+            ids = [r.match_id for r in chunk if f in r.settles]
             if ids:
                 db.session.execute(delete(PendingValue).where(PendingValue.customer_id.in_(ids),
                                                               PendingValue.field == f))
