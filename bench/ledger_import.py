@@ -169,6 +169,35 @@ def empty_dealer(app, code: str):
     return network_id, org_id
 
 
+def timed_import(app, network_id: int, org_id: int, path: str):
+    """check_upload + read_ledger (timed), then import_rows + commit (timed), as the web
+    import's confirm step does. Returns (read ms, write ms, row counts by status, written)."""
+    from tenant_app.extensions import db
+    from tenant_app.models import Organisation
+    from tenant_app.services.ledger_excel import check_upload, import_rows, read_ledger
+    from tenant_app.tenancy import use_network
+
+    with app.app_context():
+        use_network(db.session, network_id)
+        org = db.session.get(Organisation, org_id)
+        check_upload(path, os.path.getsize(path))
+        read_ms, rep = time_ms(lambda: read_ledger(path, org, progress=lambda n: n % 10000 or note(f"  read {n:,}")))
+        if rep.problems:
+            for p in rep.problems[:20]:
+                note(f"  problem: row {p.row} {p.column}: {p.message}")
+            raise SystemExit(f"{len(rep.problems)} problems in the generated file {path}")
+        counts = {s: rep.count(s) for s in ("new", "updated", "unchanged")}
+        note(f"read {len(rep.rows):,} rows ({rep.layout}) in {read_ms / 1000:.1f} s: {counts}")
+
+        def write():
+            n = import_rows(org, rep)
+            db.session.commit()
+            return n
+        write_ms, written = time_ms(write)
+        db.session.remove()
+    return read_ms, write_ms, counts, written
+
+
 def main() -> int:
     from tenant_app.extensions import db
 
@@ -185,57 +214,22 @@ def main() -> int:
             report("import_rss_baseline_mb", mb(peak_rss_kib()), "MB")  # peak so far: app + generator
 
             from tenant_app.models import Organisation
-            from tenant_app.services.ledger_excel import check_upload, import_rows, read_ledger
+            from tenant_app.services.ledger_excel import import_rows, read_ledger
             from tenant_app.tenancy import use_network
 
-            with app.app_context():
-                use_network(db.session, network_id)
-                org = db.session.get(Organisation, org_id)
-                check_upload(path, os.path.getsize(path))
-                read_ms, rep = time_ms(lambda: read_ledger(path, org, progress=lambda n: n % 10000 or note(f"  read {n:,}")))
-                if rep.problems:
-                    for p in rep.problems[:20]:
-                        note(f"  problem: row {p.row} {p.column}: {p.message}")
-                    raise SystemExit(f"{len(rep.problems)} problems in the generated file")
-                note(f"read {len(rep.rows):,} rows ({rep.layout}) in {read_ms / 1000:.1f} s")
-
-                def write():
-                    n = import_rows(org, rep)
-                    db.session.commit()
-                    return n
-                write_ms, imported = time_ms(write)
-                db.session.remove()
+            read_ms, write_ms, _, imported = timed_import(app, network_id, org_id, path)
             report("import_rows", imported, "rows")
             report("import_read_seconds", read_ms / 1000.0, "s")
             report("import_write_seconds", write_ms / 1000.0, "s")
             report("import_total_seconds", (read_ms + write_ms) / 1000.0, "s")
             report("import_peak_rss_mb", mb(peak_rss_kib()), "MB")
             first_total = (read_ms + write_ms) / 1000.0
-            del rep
 
             # next month's export, re-imported: 40,000 updates and 10,000 new customers
             again = os.path.join(fresh.tmp, "ledger-next-month.xlsx")
             elapsed, _ = time_ms(lambda: write_deck(again, next_month(ROWS, MATCHED)))
             note(f"wrote the re-import ({MATCHED:,} known, {ROWS - MATCHED:,} new) in {elapsed / 1000:.1f} s")
-            with app.app_context():
-                use_network(db.session, network_id)
-                org = db.session.get(Organisation, org_id)
-                check_upload(again, os.path.getsize(again))
-                read_ms, rep2 = time_ms(lambda: read_ledger(again, org))
-                if rep2.problems:
-                    for p in rep2.problems[:20]:
-                        note(f"  problem: row {p.row} {p.column}: {p.message}")
-                    raise SystemExit(f"{len(rep2.problems)} problems in the generated re-import")
-                counts = {s: rep2.count(s) for s in ("new", "updated", "unchanged")}
-                note(f"re-import read in {read_ms / 1000:.1f} s: {counts}")
-
-                def rewrite():
-                    n = import_rows(org, rep2)
-                    db.session.commit()
-                    return n
-                write_ms, written = time_ms(rewrite)
-                db.session.remove()
-            del rep2
+            read_ms, write_ms, counts, _ = timed_import(app, network_id, org_id, again)
             report("reimport_rows", ROWS, "rows")
             report("reimport_new", counts["new"], "rows")
             report("reimport_updated", counts["updated"], "rows")

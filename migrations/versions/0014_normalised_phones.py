@@ -31,25 +31,25 @@ def _normal(value: str) -> str:
         return value
 
 
-def _normalise(bind) -> None:
+def _rows(bind, table: str, columns: str):
+    """The table's (id, *columns) in batches of BATCH, by id."""
     last = 0
     while True:
-        rows = bind.execute(text("SELECT id, phone, phone2 FROM customers WHERE id > :last ORDER BY id LIMIT :n"),
+        rows = bind.execute(text(f"SELECT id, {columns} FROM {table} WHERE id > :last ORDER BY id LIMIT :n"),
                             {"last": last, "n": BATCH}).all()
         if not rows:
-            break
+            return
         last = rows[-1][0]
+        yield rows
+
+
+def _normalise(bind) -> None:
+    for rows in _rows(bind, "customers", "phone, phone2"):
         changed = [{"i": i, "p": _normal(p or ""), "p2": _normal(p2 or ""), "k": phone_digits(_normal(p or ""))}
                    for i, p, p2 in rows if (_normal(p or ""), _normal(p2 or "")) != (p or "", p2 or "")]
         if changed:
             bind.execute(text("UPDATE customers SET phone = :p, phone2 = :p2, phone_key = :k WHERE id = :i"), changed)
-    last = 0
-    while True:
-        rows = bind.execute(text("SELECT id, phone FROM stakeholders WHERE id > :last ORDER BY id LIMIT :n"),
-                            {"last": last, "n": BATCH}).all()
-        if not rows:
-            break
-        last = rows[-1][0]
+    for rows in _rows(bind, "stakeholders", "phone"):
         changed = [{"i": i, "p": _normal(p or "")} for i, p in rows if _normal(p or "") != (p or "")]
         if changed:
             bind.execute(text("UPDATE stakeholders SET phone = :p WHERE id = :i"), changed)

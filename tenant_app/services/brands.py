@@ -52,10 +52,19 @@ def brand_names(brand: Brand) -> list[str]:
     return [n for n in [brand.name, *(brand.aliases or [])] if n]
 
 
+# A ledger's 车型 often says the body too (H7 牵引车, X3000自卸车): the model is the same.
+_BODIES = ("牵引车", "自卸车", "载货车", "搅拌车", "专用车", "牵引头", "牵引", "自卸", "载货", "底盘")
+
+
 def model_key(text: str, prefixes=()) -> str:
-    """乘龙H7, 东风柳汽 乘龙 H7 and h7 are one model of 东风柳汽: width, spaces, dashes and
-    case fold, and the brand's own names in front are left out (never the whole name)."""
+    """乘龙H7, 东风柳汽 乘龙 H7, H7 牵引车 and h7 are one model of 东风柳汽: width, spaces,
+    dashes and case fold, the brand's own names in front and the body behind are left out
+    (never the whole name)."""
     key = _squash(text)
+    for body in _BODIES:
+        if key.endswith(body) and len(key) > len(body):
+            key = key[:-len(body)]
+            break
     names = sorted({_squash(p) for p in prefixes if _squash(p)}, key=len, reverse=True)
     stripped = True
     while stripped:

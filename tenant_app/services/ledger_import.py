@@ -25,6 +25,7 @@ from .ledger import CUSTOMER_FIELDS, derive_from, name_key, phone_digits
 from .vocabulary import VOCABULARIES, term_key
 
 BATCH = 1000
+COMPARE_BATCH = 5000  # customers read back per round trip when comparing (fewer round trips, bounded memory)
 
 
 @dataclass(slots=True)
@@ -110,8 +111,8 @@ def compare(report: ImportReport, org, brand_is_own: dict[str, bool]) -> None:
             r.final, r.final_fleet = final, r.fleet
             r.derived = _derived(r.fleet, final["industry_major"], brand_is_own)
             r.data = {}
-    for start in range(0, len(matched), BATCH):
-        chunk = matched[start:start + BATCH]
+    for start in range(0, len(matched), COMPARE_BATCH):
+        chunk = matched[start:start + COMPARE_BATCH]
         ids = [r.match_id for r in chunk]
         stored = {row.id: row for row in db.session.execute(
             select(Customer.id, *[getattr(Customer, k) for k in COMPARED]).where(Customer.id.in_(ids),

@@ -340,21 +340,25 @@ def test_a_model_with_or_without_its_brands_name_is_one_model_in_the_census(info
 def test_models_are_kept_and_merged_on_the_vocabulary_page(info, in_network, world, login_as):
     client, (code, org_id) = info
     page = _upload(client, deck_file([row(1, "广西", "子一", "13800001301", ("陕汽", "德龙X3000", 2)),
-                                      row(2, "广西", "子二", "13800001302", ("陕汽", "X3000牵引车", 1))]))
+                                      row(2, "广西", "子二", "13800001302", ("陕汽", "X3000 2024款", 1)),
+                                      row(3, "广西", "子四", "13800001304", ("陕汽", "X3000牵引车", 1))]))
     client.post(f"/d/customers/import/{_job_id(page)}/confirm")
     with in_network(world["networks"]["liuqi"]) as s:
         x3000 = s.scalar(select(TruckModel).where(TruckModel.name == "X3000"))
-        tractor = s.scalar(select(TruckModel).where(TruckModel.name == "X3000牵引车"))
+        tractor = s.scalar(select(TruckModel).where(TruckModel.name == "X3000 2024款"))
+        assert s.scalar(select(func.count(TruckModel.id)).where(TruckModel.brand_id == x3000.brand_id,
+                                                                TruckModel.name.like("X3000%"))) == 2, \
+            "X3000牵引车 is X3000: the body is no part of the model"
         brand_id, x_id, t_id = x3000.brand_id, x3000.id, tractor.id
     admin = login_as("admin")
     page = admin.get(f"/m/vocabulary?v=models&brand_id={brand_id}").get_data(as_text=True)
-    assert "X3000牵引车" in page and "台帐中" in page
+    assert "X3000 2024款" in page and "台帐中" in page
     resp = admin.post(f"/m/vocabulary/models/{t_id}/merge", data={"target_id": x_id}, follow_redirects=True)
-    assert "已将 X3000牵引车 并入 X3000" in resp.get_data(as_text=True)
+    assert "已将 X3000 2024款 并入 X3000" in resp.get_data(as_text=True)
     with in_network(world["networks"]["liuqi"]) as s:
-        assert s.get(TruckModel, t_id) is None and "X3000牵引车" in s.get(TruckModel, x_id).aliases
+        assert s.get(TruckModel, t_id) is None and "X3000 2024款" in s.get(TruckModel, x_id).aliases
         assert set(s.scalars(select(FleetEntry.model_id).join(Customer).where(Customer.org_id == org_id))) == {x_id}
-    admin.post(f"/m/vocabulary/models/{x_id}", data={"name": "X3000", "aliases": "X3000牵引车，X3K"})
+    admin.post(f"/m/vocabulary/models/{x_id}", data={"name": "X3000", "aliases": "X3000 2024款，X3K"})
     page = _upload(client, deck_file([row(1, "广西", "子三", "13800001303", ("德龙", "x3k", 1))]))
     client.post(f"/d/customers/import/{_job_id(page)}/confirm")
     with in_network(world["networks"]["liuqi"]) as s:
