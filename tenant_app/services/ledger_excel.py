@@ -286,7 +286,7 @@ class Reader:
         self.words = VocabularyResolver(makers=self.makers, extra=mappings)
         self.own_keys = _known_brand_keys()
         self.staff = staff_of(org.id)
-        self.by_name, self.by_phone, self.names = _existing_keys(org.id)
+        self.by_name, self.by_phone = _existing_keys(org.id)
         self.seen_names, self.seen_phones, self.seen_matches = {}, {}, {}
 
     def cell(self, row_no: int, f: str, group: int | None = None) -> str:
@@ -475,7 +475,7 @@ class Reader:
         by_name = self.by_name.get(key) if name else None
         if by_phone and by_name and by_phone != by_name:
             self.problem(row_no, "phone", _l("电话是台帐中“%(a)s”的，名称却是另一位客户“%(b)s”的：请核对。",
-                                             a=self.names[by_phone], b=self.names[by_name]), "conflict", phone)
+                                             a=_name_of(by_phone), b=_name_of(by_name)), "conflict", phone)
             return
         parsed.match_id = by_phone or by_name
         if name and key in self.seen_names:
@@ -485,7 +485,7 @@ class Reader:
                          phone)
         elif parsed.match_id and parsed.match_id in self.seen_matches:
             self.problem(row_no, "name", _l("与第 %(r)s 行是台帐中的同一位客户（%(n)s）。", r=self.seen_matches[
-                parsed.match_id], n=self.names[parsed.match_id]), "duplicate", name)
+                parsed.match_id], n=_name_of(parsed.match_id)), "duplicate", name)
         if name:
             self.seen_names.setdefault(key, row_no)
         if digits:
@@ -502,15 +502,20 @@ def _known_brand_keys() -> dict[str, bool]:
     return keys
 
 
-def _existing_keys(org_id: int) -> tuple[dict, dict, dict]:
-    names, phones, labels = {}, {}, {}
-    for cid, name, key, digits in db.session.execute(
-            select(Customer.id, Customer.name, Customer.name_key, Customer.phone_key).where(Customer.org_id == org_id)):
+def _existing_keys(org_id: int) -> tuple[dict, dict]:
+    """The ledger's customers by name key and by phone (a re-import holds tens of thousands)."""
+    names, phones = {}, {}
+    for cid, key, digits in db.session.execute(
+            select(Customer.id, Customer.name_key, Customer.phone_key).where(Customer.org_id == org_id)):
         names[key] = cid
-        labels[cid] = name
         if digits:
             phones.setdefault(digits, cid)
-    return names, phones, labels
+    return names, phones
+
+
+def _name_of(customer_id: int) -> str:
+    """A ledger customer's name, for a message (rare: read when needed, not held for every row)."""
+    return db.session.scalar(select(Customer.name).where(Customer.id == customer_id)) or ""
 
 
 def grouped(problems: list[Problem], kinds: dict, first: int = 5) -> list[dict]:

@@ -25,7 +25,7 @@ from .ledger import CUSTOMER_FIELDS, derive_from, name_key, phone_digits
 from .vocabulary import VOCABULARIES, term_key
 
 BATCH = 1000
-COMPARE_BATCH = 5000  # customers read back per round trip when comparing (fewer round trips, bounded memory)
+COMPARE_BATCH = 2000  # customers read back per round trip when comparing (fewer round trips, bounded memory)
 
 
 @dataclass(slots=True)
