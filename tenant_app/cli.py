@@ -34,15 +34,43 @@ def _org(network_code: str, org_code: str):
     return org
 
 
+def _mappings(maps) -> dict:
+    """--map 运输类型:冷链=专用类 → {(field, key): (target field, code)}; the target by label or code."""
+    from .services.ledger_excel import field_of
+    from .services.vocabulary import VOCABULARIES, VocabularyResolver, term_key
+    from .services.brands import maker_names
+
+    out = {}
+    words = VocabularyResolver(makers=maker_names())
+    for item in maps:
+        column, sep, rest = item.partition(":")
+        value, eq, target = rest.partition("=")
+        field = column if column in VOCABULARIES else field_of(column)[0]
+        if not sep or not eq or field not in VOCABULARIES or not value.strip():
+            raise click.ClickException(f"--map {item}: expected COLUMN:VALUE=TARGET, e.g. 运输类型:冷链=专用类 "
+                                       f"(columns: {'、'.join(c for c, _ in VOCABULARIES.values())})")
+        found = words.resolve(field, target)
+        if found is None:
+            options = "、".join(v for v in VOCABULARIES[field][1].values())
+            raise click.ClickException(f"--map {item}: “{target}” is not a value of {column} ({options})")
+        out[(field, term_key(value))] = (found[0], found[1], value.strip())
+    return out
+
+
 @ledger_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--network", "network_code", required=True)
 @click.option("--org", "org_code", required=True)
-@click.option("--dry-run", is_flag=True, help="Check only; write nothing")
-def ledger_import(path, network_code, org_code, dry_run):
-    """Import PATH (the deck's layout or a flat sheet). Any problem: nothing is imported, exit 1."""
+@click.option("--dry-run", is_flag=True, help="Check only; write nothing (mappings are applied, not remembered)")
+@click.option("--map", "maps", multiple=True, metavar="COLUMN:VALUE=TARGET",
+              help="Map an unknown value onto a listed one, e.g. 运输类型:冷链=专用类 (repeatable); "
+                   "remembered for the network unless --dry-run")
+def ledger_import(path, network_code, org_code, dry_run, maps):
+    """Import PATH (the deck's layout or a flat sheet). A row that is a customer of the ledger
+    (same phone, or same name) updates it. Any problem: nothing is imported, exit 1."""
     import os
 
+    from .services import vocabulary
     from .services.ledger_excel import UploadRejected, check_upload, import_rows, read_ledger
 
     org = _org(network_code, org_code)
@@ -51,18 +79,31 @@ def ledger_import(path, network_code, org_code, dry_run):
         check_upload(path, os.path.getsize(path))
     except UploadRejected as e:
         raise click.ClickException(str(e))
-    report = read_ledger(path, org, progress=lambda n: click.echo(f"read {n} rows", err=True) if n else None)
+    mapped = _mappings(maps)
+    if not dry_run:
+        for (field, _), (target, code, value) in mapped.items():
+            vocabulary.remember(field, value, f"{target}:{code}", org_id=org.id)
+    report = read_ledger(path, org, progress=lambda n: click.echo(f"read {n} rows", err=True) if n else None,
+                         mappings={k: (t, c) for k, (t, c, _) in mapped.items()} if dry_run else None)
     for p in report.problems:
-        click.echo(f"row {p.row}, column {p.column or '-'}: {p.message}")
+        click.echo(f"row {p.row}, column {p.column or '-'}: {p.message}" + (f" [{p.cell}]" if p.cell else ""))
+    for p in report.notices:
+        click.echo(f"note: row {p.row}, column {p.column or '-'}: {p.message}")
+    for p in sorted(report.pending.values(), key=lambda p: -p["rows"]):
+        column = vocabulary.VOCABULARIES[p["field"]][0]
+        click.echo(f"unknown {column} “{p['text']}”: {p['rows']} rows, kept as written (待归类); "
+                   f"map it with --map {column}:{p['text']}=VALUE")
     if report.problems:
+        db.session.rollback()
         click.echo(f"{len(report.problems)} problems in {len(report.rows)} rows: nothing imported", err=True)
         raise SystemExit(1)
+    counts = f"{report.count('new')} new, {report.count('updated')} updated, {report.count('unchanged')} unchanged"
     if dry_run:
-        click.echo(f"{len(report.rows)} rows ({report.layout} layout) would be imported into {org.code}")
+        click.echo(f"{len(report.rows)} rows ({report.layout} layout) would be imported into {org.code}: {counts}")
         return
     import_rows(org, report)
     db.session.commit()
-    click.echo(f"imported {report.imported} customers into {org.code}")
+    click.echo(f"imported {report.imported} customers into {org.code}: {counts}")
 
 
 @ledger_cli.command("export")
@@ -77,8 +118,12 @@ def ledger_export(network_code, org_code, path):
     from .services.brands import own_brand
     from .services.ledger_excel import export_ledger
 
+    from sqlalchemy.orm import selectinload
+
     org = _org(network_code, org_code)
-    customers = db.session.scalars(select(Customer).where(Customer.org_id == org.id).order_by(Customer.id))
+    customers = db.session.scalars(select(Customer).where(Customer.org_id == org.id).order_by(Customer.id)
+                                   .options(selectinload(Customer.fleet), selectinload(Customer.pending),
+                                            selectinload(Customer.responsible)))
     brand = own_brand()
     export_ledger(customers, path, own_brand=brand.name if brand else "")
     click.echo(f"wrote {path}")

@@ -10,13 +10,14 @@ from werkzeug.routing import IntegerConverter
 from flask_login import current_user
 
 from .extensions import db
-from .models import (ROLES, MarketingEvent, Announcement, AuditEntry, Brand, CallbackPlan, Customer, Evaluation, Expense, Network,
+from .models import (ROLES, MarketingEvent, Announcement, AuditEntry, Brand, VocabularyAlias, CallbackPlan, Customer, Evaluation, Expense, Network,
                      Organisation, Project, ScorecardTemplate, ServiceSettings, TrainingSession, User)
 from .policies import can
 from . import vocab
 from .reports import charts
 from .services.brands import maker_name as network_maker_name
 from .services.targets import METRICS as TARGET_METRICS
+from .services.phones import format_phone
 from .services.privacy import mask_phone
 from .services import onboarding
 
@@ -55,10 +56,25 @@ def role_label(role: str) -> str:
 
 
 def phone_for(record) -> str:
-    """The phone of a person record as the current user may see it."""
+    """The phone of a person record as the current user may see it: grouped (138 1234 5678), or masked."""
     if can(current_user, "view_phone", record):
-        return record.phone
+        return format_phone(record.phone)
     return mask_phone(record.phone)
+
+
+def controlled(record, field: str):
+    """A controlled field as a customer's page shows it: its label, or the value as written
+    while it waits to be classified (待归类), or —."""
+    from markupsafe import Markup, escape
+
+    from .services.vocabulary import VOCABULARIES
+    code = getattr(record, field)
+    if code not in ("", None):
+        return vocab.label(VOCABULARIES[field][1], code, maker=maker_name)
+    waiting = next((p.text for p in record.pending if p.field == field), None)
+    if waiting:
+        return Markup('<span class="badge bg-warning text-dark">%s</span> %s') % (_l("待归类"), escape(waiting))
+    return "—"
 
 
 def link_args() -> dict:
@@ -120,7 +136,7 @@ def init_app(app):
     app.jinja_env.globals.update(
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,
-        vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args, setup_steps=setup_steps,
+        vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, VocabularyAlias=VocabularyAlias, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args, setup_steps=setup_steps, controlled=controlled,
         svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS,
         TrainingSession=TrainingSession, Evaluation=Evaluation, ScorecardTemplate=ScorecardTemplate, ServiceSettings=ServiceSettings, Project=Project, MarketingEvent=MarketingEvent,
     )

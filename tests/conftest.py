@@ -98,7 +98,7 @@ def world(app):
     from tenant_app.models import (AfterSaleTask, Announcement, Appeal, Brand, Callback, CallbackCheck, CallbackPlan,
                                    Customer, Evaluation, Expense, JobRecord, Network, Opportunity, Organisation,
                                    HotAlert, MarketingEvent, Project, ProjectDocument, RepairOrder, Scorecard, ServiceCallback, Stakeholder, TrainingInvitation, TrainingSession, User,
-                                   Vehicle, VerificationSample)
+                                   TruckModel, Vehicle, VerificationSample)
     from tenant_app.services import training
     from tenant_app.services.deals import with_check_digit
     from tenant_app.tenancy import use_network
@@ -109,7 +109,7 @@ def world(app):
                          "task": [], "job": [], "brand": [], "sample": [], "check": [], "expense": [],
                          "announcement": [], "evaluation": [], "card": [], "appeal": [], "session": [],
                          "vehicle": [], "repair": [], "service_callback": [], "alert": [], "project": [],
-                         "document": [], "event": []}}
+                         "document": [], "event": [], "truck_model": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -132,6 +132,7 @@ def world(app):
                 select(Stakeholder.id, Customer.org_id).join(Stakeholder.customer))]
             maker_id = facts["orgs"][(net.code, "HQ")]["id"]  # brands are the maker's to keep
             rec["brand"] += [(i, net.code, maker_id) for i in db.session.scalars(select(Brand.id))]
+            rec["truck_model"] += [(i, net.code, maker_id) for i in db.session.scalars(select(TruckModel.id).limit(40))]
             dealer = db.session.scalars(select(Organisation).where(Organisation.kind == "dealer")
                                         .order_by(Organisation.id)).first()
             db.session.add(JobRecord(network_id=net.id, org_id=dealer.id, kind="ledger_check", status="done",

@@ -52,3 +52,59 @@ def test_models_and_migrations_agree(app):
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         engine.dispose()
     assert diff == [], f"run `flask db migrate`: {diff}"
+
+
+def _insert(conn, table: str, **values):
+    """A row with every NOT NULL column filled (by type) unless given: data as an older revision held it."""
+    from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, JSON, text
+    import datetime
+    columns = inspect(conn).get_columns(table)
+    row = {}
+    for col in columns:
+        if col["name"] in values or col["nullable"] or col["name"] == "id":
+            continue
+        kind = col["type"]
+        row[col["name"]] = (False if isinstance(kind, Boolean) else datetime.datetime(2026, 1, 1)
+                            if isinstance(kind, DateTime) else datetime.date(2026, 1, 1) if isinstance(kind, Date)
+                            else 0 if isinstance(kind, (Integer, Numeric)) else "[]" if isinstance(kind, JSON)
+                            else "")
+    row.update(values)
+    names = ", ".join(row)
+    conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + n for n in row)})"), row)
+
+
+def _as_network(conn, network_id):
+    from sqlalchemy import text
+    if conn.dialect.name == "postgresql":  # FORCE row-level security applies to the owner too
+        conn.execute(text("SELECT set_config('app.network_id', :n, true)"), {"n": str(network_id)})
+
+
+def test_0014_stores_phones_normalised_and_keeps_what_is_not_a_phone(tmp_path):
+    from sqlalchemy import text
+    url, cleanup = _fresh_database(tmp_path)
+    try:
+        assert _flask_db(url, "upgrade", "0013").returncode == 0
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            _insert(conn, "networks", id=1, code="n1", name="n1", status="active")
+            _as_network(conn, 1)
+            _insert(conn, "organisations", id=1, network_id=1, kind="dealer", code="D1", name="d1", status="active")
+            for i, (phone, phone2) in enumerate([("+86 138-1234-5678", "０７７２-３１０００００"), ("138 00", ""),
+                                                 ("13900000000", "")], start=1):
+                _insert(conn, "customers", id=i, network_id=1, org_id=1, name=f"c{i}", name_key=f"c{i}", phone=phone,
+                        phone2=phone2, phone_key="x")
+            _insert(conn, "stakeholders", id=1, network_id=1, customer_id=1, role="driver", name="s",
+                    phone="139 0000 0001")
+        engine.dispose()
+        done = _flask_db(url, "upgrade")
+        assert done.returncode == 0, done.stderr
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            _as_network(conn, 1)
+            rows = conn.execute(text("SELECT phone, phone2, phone_key FROM customers ORDER BY id")).all()
+            assert [tuple(r) for r in rows] == [("13812345678", "07723100000", "13812345678"),
+                                                ("138 00", "", "x"), ("13900000000", "", "x")]
+            assert conn.execute(text("SELECT phone FROM stakeholders")).scalar() == "13900000001"
+        engine.dispose()
+    finally:
+        cleanup()

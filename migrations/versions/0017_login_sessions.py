@@ -1,7 +1,7 @@
 """login sessions kept on the server; optional TOTP second factor
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-01 15:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tenant_app import rls
 
 revision = '0017'
-down_revision = '0013'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -2,24 +2,56 @@
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
 
-from ..models import Organisation
-from ..services.ledger_excel import import_rows, read_ledger
+from sqlalchemy import select
+
+from ..models import Organisation, User
+from ..services.ledger_excel import NOTICES, REFUSALS, grouped, import_rows, problem_workbook, read_ledger
+from ..services.ledger_import import plain
+from ..services.phones import format_phone
+from ..services.vocabulary import VOCABULARIES
 from . import job, progress
 
 PREVIEW_ROWS = 20
-PROBLEMS_KEPT = 1000
+FIRST_OF_KIND = 5
 
 
-def _summary(report) -> dict:
+def problem_path(path: str) -> str:
+    """Where the check writes the uploaded file back with its problems marked."""
+    return f"{path}.problems.xlsx"
+
+
+def _row(r, staff: dict) -> dict:
+    f = r.final
+    return {"row": r.row, "status": r.status, "name": f.get("name", ""), "region": f.get("region", ""),
+            "phone": format_phone(f.get("phone", "")),
+            "fleet": "；".join(f"{line['brand']} {line['model']} ×{line['quantity']}".replace("  ", " ")
+                              for line in (r.final_fleet if r.final_fleet is not None else r.fleet)),
+            "segment": r.derived[0] if r.derived else "", "klass": r.derived[1] if r.derived else "",
+            "responsible": staff.get(f.get("responsible_id"), ""),
+            "pending": r.pending,
+            "changes": [[k, _shown(k, a, staff), _shown(k, b, staff)] for k, (a, b) in r.changes.items()]}
+
+
+def _shown(field: str, value, staff: dict):
+    if field == "responsible_id":
+        return staff.get(value, "")
+    if field in ("phone", "phone2"):
+        return format_phone(value)
+    return plain(value)
+
+
+def _summary(session, report, org) -> dict:
+    staff = dict(session.execute(select(User.id, User.name).where(User.org_id == org.id)).all())
+    counts = {s: report.count(s) for s in ("new", "updated", "unchanged")}
+    pending = sorted(report.pending.values(), key=lambda p: (list(VOCABULARIES).index(p["field"]), -p["rows"]))
     return {
-        "rows": len(report.rows), "layout": report.layout, "problem_count": len(report.problems),
-        "problems": [asdict(p) for p in report.problems[:PROBLEMS_KEPT]],
-        "preview": [{"row": r.row, "name": r.data.get("name", ""), "region": r.data.get("region", ""),
-                     "phone": r.data.get("phone", ""),
-                     "fleet": "；".join(f"{f['brand']} {f['model']} ×{f['quantity']}" for f in r.fleet)}
-                    for r in report.rows[:PREVIEW_ROWS]],
+        "rows": len(report.rows), "layout": report.layout, "counts": counts,
+        "problem_count": len(report.problems), "problems": grouped(report.problems, REFUSALS, FIRST_OF_KIND),
+        "notice_count": len(report.notices), "notices": grouped(report.notices, NOTICES, FIRST_OF_KIND),
+        "pending": [{**p, "column": VOCABULARIES[p["field"]][0]} for p in pending],
+        "preview": [_row(r, staff) for r in report.rows if r.status == "new"][:PREVIEW_ROWS],
+        "updates": [_row(r, staff) for r in report.rows if r.status == "updated"][:PREVIEW_ROWS],
     }
 
 
@@ -30,11 +62,19 @@ def _read(session, record):
                             progress=lambda n: progress(network_id, record_id, n))
 
 
+def _with_problem_file(summary: dict, report, path: str) -> dict:
+    if report.problems and os.path.exists(path):
+        problem_workbook(path, report, problem_path(path))
+        summary["problem_file"] = True
+    return summary
+
+
 @job("ledger_check", queue="default", timeout=1800)
 def check_ledger_file(session, record) -> dict:
-    _, report = _read(session, record)
+    org, report = _read(session, record)
+    summary = _with_problem_file(_summary(session, report, org), report, record.params["path"])
     session.rollback()  # reading writes nothing
-    return _summary(report)
+    return summary
 
 
 @job("ledger_import", queue="default", timeout=1800)
@@ -43,9 +83,10 @@ def import_ledger_file(session, record):
     and marks the job done in one transaction: all or nothing, also for a killed worker."""
     path = record.params["path"]
     org, report = _read(session, record)
-    summary = _summary(report)
+    summary = _with_problem_file(_summary(session, report, org), report, path)
     if report.ok:
         summary["imported"] = import_rows(org, report)
+        summary["updated"] = report.updated
     yield summary
-    if summary.get("imported") and os.path.exists(path):
+    if summary.get("imported") is not None and not report.problems and os.path.exists(path):
         os.remove(path)  # imported: the upload is no longer needed

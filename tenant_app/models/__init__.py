@@ -1,9 +1,9 @@
 """All models, imported here so Alembic and the app see one metadata."""
 from .announcements import Acknowledgement, Announcement
 from .audit import AuditEntry
-from .brands import Brand
+from .brands import Brand, TruckModel
 from .callbacks import Callback, CallbackItem, CallbackPlan, CallbackStrategy
-from .customers import CLASSES, SEGMENTS, Customer, FleetEntry, Stakeholder
+from .customers import CLASSES, SEGMENTS, Customer, FleetEntry, PendingValue, Stakeholder
 from .deals import AfterSaleTask, DealVehicle, NegotiationRound, Opportunity
 from .events import EventGuest, MarketingEvent
 from .expenses import Budget, Expense
@@ -17,9 +17,10 @@ from .targets import Target
 from .training import PREPARATION_ITEMS, PreparationAudit, TrainingInvitation, TrainingSession
 from .users import ROLES, User
 from .verification import CallbackCheck, VerificationSample
+from .vocabulary import VocabularyAlias
 
 __all__ = ["LoginSession", "EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
            "SURVEY_ASPECTS", "HotAlert", "RepairOrder", "ServiceCallback", "ServiceSettings", "Vehicle", "Appeal", "Deduction", "Evaluation", "EvaluationSchedule", "Scorecard", "ScorecardTemplate",
            "PREPARATION_ITEMS", "PreparationAudit", "TrainingInvitation", "TrainingSession", "Acknowledgement", "Announcement", "AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",
-           "ROLES", "SEGMENTS", "Stakeholder", "User"]
+           "ROLES", "SEGMENTS", "Stakeholder", "User", "TruckModel", "PendingValue", "VocabularyAlias"]

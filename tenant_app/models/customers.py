@@ -66,6 +66,8 @@ class Customer(NetworkOwned, Audited, Timestamps, db.Model):
                                                      order_by="FleetEntry.id")
     stakeholders: Mapped[list["Stakeholder"]] = relationship(back_populates="customer",
                                                              cascade="all, delete-orphan", order_by="Stakeholder.id")
+    pending: Mapped[list["PendingValue"]] = relationship(back_populates="customer", cascade="all, delete-orphan",
+                                                         order_by="PendingValue.id")
     org = relationship("Organisation")
     responsible = relationship("User")
 
@@ -81,7 +83,8 @@ class FleetEntry(NetworkOwned, db.Model):
     # lines; brand → customers for the census; customer → lines for the customer page.
     __table_args__ = (Index("ix_fleet_entries_org_brand", "network_id", "org_id", "brand_id", "customer_id"),
                       Index("ix_fleet_entries_brand_customer", "brand_id", "customer_id"),
-                      Index("ix_fleet_entries_customer_brand", "customer_id", "brand_id"))
+                      Index("ix_fleet_entries_customer_brand", "customer_id", "brand_id"),
+                      Index("ix_fleet_entries_model", "model_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     # The customer's organisation, copied (kept by services.ledger's flush hook) so a brand
     # filter reads one dealer's lines only.
@@ -89,13 +92,34 @@ class FleetEntry(NetworkOwned, db.Model):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id"), default=None)
     brand_text: Mapped[str] = mapped_column(String(40), default="")
-    model: Mapped[str] = mapped_column(String(60), default="")
+    model: Mapped[str] = mapped_column(String(60), default="")  # as written
+    # the model it resolves to (services.brands.ModelResolver, kept by services.ledger's flush hook)
+    model_id: Mapped[int | None] = mapped_column(ForeignKey("truck_models.id", ondelete="SET NULL"), default=None)
     quantity: Mapped[int] = mapped_column(default=1)
     heavy: Mapped[bool] = mapped_column(default=True)
     since: Mapped[int | None] = mapped_column(default=None)  # year in use since
 
     customer: Mapped[Customer] = relationship(back_populates="fleet")
     brand = relationship("Brand", lazy="joined")
+    truck_model = relationship("TruckModel")
+
+
+class PendingValue(NetworkOwned, db.Model):
+    """A value of a controlled column that nobody's dictionary knew (待归类), kept as written
+    while the customer's code field stays empty. Mapping it (services.vocabulary) sets the
+    code on every customer holding it and removes these rows."""
+
+    __tablename__ = "customer_pending_values"
+    __table_args__ = (UniqueConstraint("customer_id", "field"),
+                      Index("ix_customer_pending_values_field_key", "network_id", "field", "key"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    field: Mapped[str] = mapped_column(String(20))  # transport_type, nature, use, source, kind, intent_level
+    text: Mapped[str] = mapped_column(String(60))  # as written
+    key: Mapped[str] = mapped_column(String(60))  # normalised, as the dictionary compares
+
+    customer: Mapped[Customer] = relationship(back_populates="pending")
 
 
 class Stakeholder(NetworkOwned, Audited, db.Model):

@@ -1,6 +1,7 @@
 from sqlalchemy import or_
 
-from ..models import Announcement, Brand, CallbackCheck, Network, Organisation, Target, VerificationSample
+from ..models import (Announcement, Brand, CallbackCheck, Network, Organisation, Target, TruckModel, VerificationSample,
+                      VocabularyAlias)
 from .base import Policy, in_regions, is_maker, is_network_admin, own_or_regions
 
 
@@ -77,6 +78,20 @@ class BrandPolicy(Policy):
 
     def scope(self, user, stmt):
         return stmt
+
+
+class TruckModelPolicy(BrandPolicy):
+    """Models belong to the brand dictionary: read by the network, kept by its administrators."""
+
+    model = TruckModel
+    can_merge = BrandPolicy.can_edit
+
+
+class VocabularyAliasPolicy(BrandPolicy):
+    """The vocabulary dictionary, beside the brands: read by the network, kept by its
+    administrators (a dealer adds the mappings it makes while importing, through the import)."""
+
+    model = VocabularyAlias
 
 
 class VerificationSamplePolicy(Policy):

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -14,7 +14,8 @@ from ..models import Customer, FleetEntry, Stakeholder
 from ..models.customers import GENERAL_MAJOR_UNITS, KEY_MAJOR_UNITS
 from ..tenancy import listen_once
 from .errors import DomainError
-from .brands import BrandResolver
+from .brands import BrandResolver, ModelResolver
+from .phones import normalise_phone
 
 _PUNCT = re.compile(r"[\s·.,，。、()（）\-_/]+")
 
@@ -22,6 +23,14 @@ _PUNCT = re.compile(r"[\s·.,，。、()（）\-_/]+")
 def name_key(name: str) -> str:
     """Names that differ only in width, spaces, punctuation or case are the same customer."""
     return _PUNCT.sub("", unicodedata.normalize("NFKC", name or "")).casefold()[:120]
+
+
+_LINE_BREAKS = re.compile(r"[\t\r\n\v\f\u2028\u2029\x85]+")
+
+
+def one_line(text) -> str:
+    """A one-line field's text: tabs and line breaks pasted in become spaces; no stray spaces around it."""
+    return _LINE_BREAKS.sub(" ", str(text if text is not None else "")).strip()
 
 
 def phone_digits(phone: str) -> str:
@@ -85,12 +94,31 @@ def _keep_derivations(session, flush_context, instances):
         elif isinstance(obj, FleetEntry) and obj.customer is not None and obj.customer not in session.deleted:
             touched.add(obj.customer)
     with session.no_autoflush:
+        _resolve_models(session, [e for c in touched for e in c.fleet])
         for customer in touched:
             for entry in customer.fleet:
                 entry.org_id = customer.org_id
             customer.name_key = name_key(customer.name)
             customer.phone_key = phone_digits(customer.phone)
             derive(customer)
+
+
+def _resolve_models(session, entries) -> None:
+    """Each new or changed fleet line points at its brand's model (a new one if nobody listed it)."""
+    def stale(e):
+        if e.brand is None or not (e.model or "").strip():
+            return e.truck_model is not None
+        state = inspect(e)
+        return (e.truck_model is None or e.truck_model.brand is not e.brand
+                or state.attrs.model.history.has_changes())
+    entries = [e for e in entries if stale(e)]
+    if not entries:
+        return
+    resolver = ModelResolver(session, brand_ids={e.brand.id for e in entries if e.brand is not None})
+    for e in entries:
+        model = resolver.resolve(e.brand, e.model) if (e.model or "").strip() else None
+        if e.truck_model is not model:
+            e.truck_model = model
 
 
 def init_app(app) -> None:
@@ -141,7 +169,16 @@ def set_fleet(customer: Customer, rows: list[dict], resolver: BrandResolver | No
     ]
 
 
+PHONE_FIELDS = ("phone", "phone2")
+
+
+def _normalised(data: dict) -> dict:
+    """Phones in their stored form (services.phones); NotAPhone, a DomainError, when one is not a phone."""
+    return {**data, **{f: normalise_phone(data[f]) for f in PHONE_FIELDS if f in data}}
+
+
 def create_customer(org, data: dict, fleet: list[dict] = (), resolver: BrandResolver | None = None) -> Customer:
+    data = _normalised(data)
     dup = find_duplicate(org.id, data.get("name", ""), data.get("phone", ""))
     if dup:
         raise DuplicateCustomer(*dup)
@@ -153,6 +190,7 @@ def create_customer(org, data: dict, fleet: list[dict] = (), resolver: BrandReso
 
 
 def update_customer(customer: Customer, data: dict, fleet: list[dict] | None = None) -> None:
+    data = _normalised(data)
     dup = find_duplicate(customer.org_id, data.get("name", customer.name), data.get("phone", customer.phone),
                          exclude_id=customer.id)
     if dup:
@@ -160,6 +198,8 @@ def update_customer(customer: Customer, data: dict, fleet: list[dict] | None = N
     for k, v in data.items():
         if k in CUSTOMER_FIELDS:
             setattr(customer, k, v)
+    for waiting in [p for p in customer.pending if p.field in data]:
+        customer.pending.remove(waiting)  # a value chosen from the list replaces the one waiting to be classified
     if fleet is not None:
         set_fleet(customer, fleet)
 
@@ -203,6 +243,7 @@ def refresh_intent(customer: Customer) -> None:
 
 
 def add_stakeholder(customer: Customer, data: dict) -> Stakeholder:
+    data = {**data, "phone": normalise_phone(data.get("phone"))}
     person = Stakeholder(network_id=customer.network_id, customer=customer,
                          **{k: data[k] for k in ("role", "name", "phone", "cares_about", "influence",
                                                  "relationship_notes") if k in data})

@@ -1,60 +1,80 @@
-"""The ledger in Excel: the deck's layout (slide 31) out and in, and a flat one-row layout in.
+"""The ledger in Excel: the deck's layout (slide 31) out and in, a flat one-row layout in,
+the template to fill and the problem workbook to fix.
 
-Import is all or nothing: every problem is reported with its row, column and a plain
-reason, and if there is any, nothing is written. Files are checked before they are
-parsed (size, that it is an .xlsx, the zip's uncompressed size and file count) and read
-as a stream (openpyxl read-only), so a 50,000-row ledger stays within memory.
+Import is all or nothing, and only for what a person must fix: a row without a customer
+name, a phone that is not a phone, a quantity that is not a whole positive number, a
+value longer than its field, duplicates within the file. Each problem names its cell and
+the value as written. A value of a controlled column is never a reason to refuse: it is
+matched through the network's dictionary (services.vocabulary) or kept as written and
+marked 待归类. A row that is already a customer of the ledger updates it (services.
+ledger_import has the rule). Files are checked before they are parsed (size, that it is
+an .xlsx, the zip's uncompressed size and file count) and read as a stream (openpyxl
+read-only), so a 50,000-row ledger stays within memory.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Callable, Iterable
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from .. import vocab
 from ..extensions import db
-from ..models import Customer, User
-from .brands import BrandResolver, brand_key, maker_names
+from ..models import Brand, Customer
+from ..vocab import N_
+from .brands import brand_key, maker_names
 from .errors import DomainError
-from .ledger import CUSTOMER_FIELDS, name_key, phone_digits
+from .ledger import name_key, one_line, phone_digits
+from .ledger_import import ImportReport, ParsedRow, Problem, compare, import_rows, staff_of  # noqa: F401
+from .phones import NotAPhone, normalise_phone, split_phones
+from .vocabulary import VOCABULARIES, VocabularyResolver, code_value, term_key
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
 MAX_ROWS = 200_000
 FLEET_GROUPS = 3
-
-GROUPS = [("区域", 1), ("客户信息", 5), ("目前使用车型信息", 3 * FLEET_GROUPS), ("客户购车情况", 2), ("客户级别", 1), ("备注", 1)]
-SUBHEADERS = (["客户单位(个人)名称", "运输类型", "客户性质", "主要负责人", "联系电话"] + ["品牌", "车型", "数量"] * FLEET_GROUPS
-              + ["已购买柳汽产品(使用柳汽时间)", "未购买过柳汽产品(使用车辆时间)"])
+MAX_QUANTITY = 10_000
+SAMPLE_NAME = "（示例）鸿运物流有限公司"  # the template's sample row: skipped if left in
 
 # Column names people use → field. Compared after _norm() (width, spaces, brackets).
 ALIASES = {
-    "seq": ["序号"], "region": ["区域", "地区"],
-    "name": ["客户单位(个人)名称", "客户单位名称", "客户名称", "单位名称", "客户", "名称"],
-    "transport_type": ["运输类型", "运输类别"], "nature": ["客户性质", "性质"],
-    "contact_name": ["主要负责人", "负责人", "联系人"], "phone": ["联系电话", "电话", "手机", "手机号"],
-    "phone2": ["备用电话", "电话2"], "address": ["地址", "客户地址"], "industry": ["行业", "所在行业"],
-    "use": ["用途", "车辆用途"], "source": ["信息来源", "来源"], "informant": ["信息员"],
-    "first_contact_on": ["首次接触日期", "首次接触"], "responsible": ["负责业务经理", "业务经理", "跟进人"],
-    "kind": ["客户类型"], "klass": ["客户级别", "级别"], "notes": ["备注"],
+    "seq": ["序号"], "region": ["区域", "地区", "所在地区"],
+    "name": ["客户单位(个人)名称", "客户单位名称", "客户名称", "单位名称", "客户", "名称", "客户姓名"],
+    "transport_type": ["运输类型", "运输类别"], "nature": ["客户性质", "性质", "企业性质"],
+    "contact_name": ["主要负责人", "负责人", "联系人"],
+    "phone": ["联系电话", "电话", "手机", "手机号", "手机号码", "联系方式"],
+    "phone2": ["备用电话", "电话2", "其他电话"], "address": ["地址", "客户地址"], "industry": ["行业", "所在行业"],
+    "use": ["用途", "车辆用途"], "source": ["信息来源", "来源", "客户来源"], "informant": ["信息员"],
+    "first_contact_on": ["首次接触日期", "首次接触"], "responsible": ["负责业务经理", "业务经理", "跟进人", "销售顾问"],
+    "kind": ["客户类型", "客户类别"], "intent_level": ["意向级别", "意向等级", "意向"],
+    "klass": ["客户级别", "级别"], "notes": ["备注"],
     "own_years": ["已购买柳汽产品(使用柳汽时间)", "已购买柳汽产品", "使用柳汽时间"],
     "other_years": ["未购买过柳汽产品(使用车辆时间)", "未购买过柳汽产品", "使用车辆时间"],
     "brand": ["品牌"], "model": ["车型"], "quantity": ["数量", "台数"],
 }
 COLUMN_LABELS = {f: names[0] for f, names in ALIASES.items()}
-# The columns' sizes (models/customers.py): a longer cell is a problem of the file, not a database error.
-TEXT_LIMITS = {"name": 120, "region": 60, "contact_name": 60, "phone": 40, "phone2": 40, "address": 200,
-               "industry": 60, "informant": 60, "notes": 2000}
+# The columns' sizes (models/customers.py): a longer cell is refused, never cut.
+TEXT_LIMITS = {"name": 120, "region": 60, "contact_name": 60, "address": 200, "industry": 60, "informant": 60,
+               "notes": 2000}
+ONE_LINE_FIELDS = ("name", "region", "contact_name", "address", "industry", "informant")
+
+# What refuses the file, and what is imported but shown (grouped by kind, with counts).
+REFUSALS = {"name": N_("客户名称为空"), "phone": N_("电话不是电话号码"), "quantity": N_("数量不是正整数"),
+            "fleet": N_("车型信息不完整"), "too_long": N_("内容超过长度"), "duplicate": N_("文件中重复的客户"),
+            "conflict": N_("电话和名称分属台帐中两位客户"), "file": N_("文件问题")}
+NOTICES = {"date": N_("日期无法识别，未导入该日期"), "years": N_("年数无法识别，未导入该年数"),
+           "responsible": N_("负责人不是本机构的用户，未指定负责人"), "sample": N_("模板中的示例行，已跳过")}
 
 
 def _norm(text) -> str:
@@ -65,12 +85,12 @@ def _norm(text) -> str:
 _LOOKUP = {_norm(a): f for f, names in ALIASES.items() for a in names}
 
 
-def _field_of(header: str) -> tuple[str | None, int | None]:
+def field_of(header: str) -> tuple[str | None, int | None]:
     """('brand', 2) for 品牌2 / 品牌 (2); (field, None) for single columns."""
     h = _norm(header)
     if h in _LOOKUP:
         return _LOOKUP[h], None
-    m = re.fullmatch(r"(品牌|车型|数量|台数)[(]?(\d)[)]?", h)
+    m = re.fullmatch(r"(品牌|车型|数量|台数)[(]?(\d{1,2})[)]?", h)
     if m:
         return _LOOKUP[m.group(1)], int(m.group(2))
     # the deck names the maker: 已购买柳汽产品(使用柳汽时间); another network's maker likewise
@@ -79,6 +99,17 @@ def _field_of(header: str) -> tuple[str | None, int | None]:
     if re.fullmatch(r"未购买过?.+产品.*", h):
         return "other_years", None
     return None, None
+
+
+def recognised_columns(maker: str = "") -> list[tuple[str, list[str]]]:
+    """(column as the template writes it, the other names recognised), for the import page."""
+    out = []
+    for f, names in ALIASES.items():
+        if f in ("seq",):
+            continue
+        shown = [n.replace("柳汽", maker) if maker else n for n in names]
+        out.append((shown[0], shown[1:]))
+    return out
 
 
 # --- checking an upload --------------------------------------------------------------
@@ -104,35 +135,6 @@ def check_upload(path: str, size: int) -> None:
 
 
 # --- reading ---------------------------------------------------------------------------
-@dataclass
-class Problem:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
-class ParsedRow:
-    row: int
-    data: dict
-    fleet: list[dict]
-
-
-@dataclass
-class ImportReport:
-    rows: list[ParsedRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    layout: str = ""
-    imported: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and bool(self.rows)
-
-    def add(self, row: int, column: str, message) -> None:
-        self.problems.append(Problem(row, column, str(message)))
-
-
 def _columns(header_rows: list[tuple]) -> dict[int, tuple[str, int | None]]:
     """Column index → (field, fleet group). Two header rows: the second names the column,
     the first only groups (merged cells read as empty), except where it names one itself."""
@@ -141,12 +143,12 @@ def _columns(header_rows: list[tuple]) -> dict[int, tuple[str, int | None]]:
     columns, group_seen = {}, {"brand": 0, "model": 0, "quantity": 0}
     for i in range(max(len(top), len(sub))):
         text = sub[i] if i < len(sub) and sub[i] not in (None, "") else (top[i] if i < len(top) else None)
-        f, n = _field_of(text) if text not in (None, "") else (None, None)
+        f, n = field_of(text) if text not in (None, "") else (None, None)
         if f in group_seen:
             if n is None:
                 group_seen[f] += 1
                 n = group_seen[f]
-        if f:
+        if f and (f, n) not in columns.values():  # the first of two columns with one name counts
             columns[i] = (f, n)
     return columns
 
@@ -168,7 +170,7 @@ def _find_header(rows: list[tuple]) -> tuple[int, int] | None:
     """(first header row, header depth) among the first rows: the deck has its groups
     (客户信息 ...) in a row above the column names; a flat sheet has one header row."""
     for i, row in enumerate(rows):
-        if "name" in {_field_of(c)[0] for c in row if c not in (None, "")}:
+        if "name" in {field_of(c)[0] for c in row if c not in (None, "")}:
             if i > 0 and "客户信息" in {_norm(c) for c in rows[i - 1] if c not in (None, "")}:
                 return i - 1, 2
             return i, 1
@@ -189,10 +191,18 @@ def _num(value) -> str:
     return unicodedata.normalize("NFKC", _text(value))
 
 
-def _int(value) -> int | None:
+def _quantity(value) -> tuple[int | None, str | None]:
+    """(quantity, None), or (None, why not) for a cell that is not a whole positive number."""
     text = _num(value).replace(",", "")
-    m = re.fullmatch(r"(\d+)\s*(台|辆)?", text)
-    return int(m.group(1)) if m else None
+    m = re.fullmatch(r"([-−]?)\s*(\d+)\s*(台|辆)?", text)
+    if not m:
+        return None, str(_l("数量“%(v)s”不是整数。", v=_text(value)))
+    n = int(m.group(2)) * (-1 if m.group(1) else 1)
+    if n <= 0:
+        return None, str(_l("数量 %(v)s 必须为正数。", v=n))
+    if n > MAX_QUANTITY:
+        return None, str(_l("数量 %(v)s 超过 %(max)s。", v=n, max=MAX_QUANTITY))
+    return n, None
 
 
 def _years_to_since(value, today: date) -> int | None | str:
@@ -211,18 +221,25 @@ def _years_to_since(value, today: date) -> int | None | str:
     return "bad"
 
 
-def _vocab_value(report, row_no, column, v: dict, value, makers=()) -> str:
-    text = _text(value)
-    code = vocab.code_for(v, text, makers)
-    if code is None:
-        opts = "、".join(vocab.chinese(v, c, makers[0] if makers else "") for c in v)
-        report.add(row_no, column, _l("“%(v)s”不是可选值（可选：%(opts)s）。", v=text, opts=opts))
-        return ""
-    return code
+def _date(value) -> date | None | str:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _num(value)
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else "bad"
+    except ValueError:
+        return "bad"
 
 
-def read_ledger(path: str, org, progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Parse and check a file against org's ledger; writes nothing."""
+def read_ledger(path: str, org, progress: Callable[[int], None] | None = None,
+                mappings: dict | None = None) -> ImportReport:
+    """Parse and check a file against org's ledger; writes nothing. mappings: unknown values
+    mapped for this read only, {(field, key): (target field, code)} (a dry run's --map)."""
     report = ImportReport()
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
@@ -235,15 +252,17 @@ def read_ledger(path: str, org, progress: Callable[[int], None] | None = None) -
                 break
         found = _find_header(head)
         if found is None:
-            report.add(1, "", _l("找不到表头：需要“客户单位(个人)名称”或“客户名称”列。"))
+            report.add(1, "", _l("找不到表头：需要“客户单位(个人)名称”或“客户名称”列。"), "file")
             return report
         start, depth = found
-        columns = _columns(head[start:start + depth])
+        header = head[start:start + depth]
+        columns = _columns(header)
         report.layout = "deck" if depth == 2 else "flat"
+        report.header_rows = start + depth
+        report.columns = max((i + 1 for r in header for i, c in enumerate(r) if c not in (None, "")), default=0)
         first_data = start + depth
-        pending = head[first_data:]
-        _read_rows(report, org, columns, first_data + 1, _chain(pending, rows), progress,
-                   _as_written(head[start:start + depth], columns))
+        Reader(report, org, columns, _as_written(header, columns), mappings).read(
+            first_data + 1, _chain(head[first_data:], rows), progress)
     finally:
         wb.close()
     return report
@@ -254,120 +273,228 @@ def _chain(first: list, rest: Iterable) -> Iterable:
     yield from rest
 
 
-def _read_rows(report, org, columns, first_row_no, rows, progress, written=None) -> None:
-    today = date.today()
-    labels = {**COLUMN_LABELS, **(written or {})}
-    makers = maker_names()
-    resolver_keys = _known_brand_keys()
-    staff = {u.name: u.id for u in db.session.scalars(select(User).where(User.org_id == org.id))}
-    staff.update({u.username: u.id for u in db.session.scalars(select(User).where(User.org_id == org.id))})
-    existing_names, existing_phones = _existing_keys(org.id)
-    in_file_names, in_file_phones = {}, {}
-    region = ""
-    for offset, row in enumerate(rows):
-        row_no = first_row_no + offset
-        if progress and offset % 1000 == 0:
-            progress(offset)
-        if offset >= MAX_ROWS:
-            report.add(row_no, "", _l("行数超过 %(n)s 行，请分批导入。", n=MAX_ROWS))
-            break
-        values = {}
-        fleet_cells: dict[int, dict] = {}
-        for i, (f, group) in columns.items():
-            v = row[i] if i < len(row) else None
-            if group is not None:
-                fleet_cells.setdefault(group, {})[f] = v
-            else:
-                values[f] = v
-        if all(_text(v) == "" for v in row or ()):
-            continue  # blank rows are tolerated
+class Reader:
+    """One pass over the rows: each checked, resolved and matched against the ledger."""
+
+    def __init__(self, report: ImportReport, org, columns, written=None, mappings=None):
+        self.report, self.org, self.columns = report, org, columns
+        self.labels = {**COLUMN_LABELS, **(written or {})}
+        self.present = {f for f, g in columns.values() if g is None}
+        self.index = {(f, g): i for i, (f, g) in columns.items()}
+        self.today = date.today()
+        self.makers = maker_names()
+        self.words = VocabularyResolver(makers=self.makers, extra=mappings)
+        self.own_keys = _known_brand_keys()
+        self.staff = staff_of(org.id)
+        self.by_name, self.by_phone = _existing_keys(org.id)
+        self.seen_names, self.seen_phones, self.seen_matches = {}, {}, {}
+
+    def cell(self, row_no: int, f: str, group: int | None = None) -> str:
+        i = self.index.get((f, group))
+        return f"{get_column_letter(i + 1)}{row_no}" if i is not None else ""
+
+    def problem(self, row_no, f, message, kind, value="", group=None, column=None):
+        label = column or (f"{self.labels.get(f, f)}{group or ''}" if f else "")
+        self.report.add(row_no, label, message, kind, self.cell(row_no, f, group) if f else "", value)
+
+    def notice(self, row_no, f, message, kind, value=""):
+        self.report.notice(row_no, self.labels.get(f, f), message, kind, self.cell(row_no, f), value)
+
+    def read(self, first_row_no: int, rows: Iterable, progress) -> None:
+        region = ""
+        for offset, row in enumerate(rows):
+            row_no = first_row_no + offset
+            if progress and offset % 1000 == 0:
+                progress(offset)
+            if offset >= MAX_ROWS:
+                self.report.add(row_no, "", _l("行数超过 %(n)s 行，请分批导入。", n=MAX_ROWS), "file")
+                break
+            if all(_text(v) == "" for v in row or ()):
+                continue  # blank rows are tolerated
+            values, fleet_cells = {}, defaultdict(dict)
+            for i, (f, group) in self.columns.items():
+                v = row[i] if i < len(row) else None
+                if group is not None:
+                    fleet_cells[group][f] = v
+                else:
+                    values[f] = v
+            # A region merged down over several rows reads as empty below its first row.
+            region = one_line(values.get("region")) or region
+            parsed = self.row(row_no, values, fleet_cells, region)
+            if parsed is not None:
+                self.report.rows.append(parsed)
+        if not self.report.rows and not self.report.problems:
+            self.report.add(first_row_no, "", _l("文件中没有客户数据。"), "file")
+        if not self.report.problems:
+            compare(self.report, self.org, self.own_keys)
+
+    def row(self, row_no, values, fleet_cells, region) -> ParsedRow | None:
+        data, pending = {}, {}
+        for f in ONE_LINE_FIELDS:
+            if f in values and one_line(values[f]):
+                data[f] = one_line(values[f])
+        if _text(values.get("notes")):
+            data["notes"] = _text(values["notes"])
+        if region:
+            data["region"] = region
         for f, limit in TEXT_LIMITS.items():
-            if len(_text(values.get(f))) > limit:
-                report.add(row_no, COLUMN_LABELS[f], _l("超过 %(n)s 个字。", n=limit))
-        # A region merged down over several rows reads as empty below its first row.
-        region = _text(values.get("region")) or region
-        data = {"kind": "unit", "region": region}
-        name = _text(values.get("name"))
+            if len(data.get(f, "")) > limit:
+                self.problem(row_no, f, _l("%(col)s最多 %(n)s 个字，这里有 %(m)s 个。", col=self.labels[f], n=limit,
+                                           m=len(data[f])), "too_long", data[f][:30] + "…")
+        name = data.get("name", "")
         if not name:
-            report.add(row_no, COLUMN_LABELS["name"], _l("客户名称为空。"))
-        data["name"] = name
-        for f in ("contact_name", "address", "industry", "informant", "notes"):
-            data[f] = _text(values.get(f))
-        data["phone"] = _text(values.get("phone"))
-        data["phone2"] = _text(values.get("phone2"))
-        for f, v in (("phone", data["phone"]), ("phone2", data["phone2"])):
-            digits = phone_digits(v)
-            if v and not (7 <= len(digits) <= 12):
-                report.add(row_no, COLUMN_LABELS[f], _l("电话“%(v)s”位数不对。", v=v))
-        for f, v in (("transport_type", vocab.TRANSPORT_TYPES), ("nature", vocab.NATURES), ("use", vocab.USES),
-                     ("source", vocab.SOURCES), ("kind", vocab.CUSTOMER_KINDS)):
-            if f in values and _text(values[f]):
-                data[f] = _vocab_value(report, row_no, COLUMN_LABELS[f], v, values[f], makers)
-        data["industry_major"] = _text(values.get("klass")) == vocab.CLASSES["industry_major"]
-        when = values.get("first_contact_on")
-        if isinstance(when, datetime):
-            data["first_contact_on"] = when.date()
-        elif _text(when):
-            try:
-                data["first_contact_on"] = date.fromisoformat(_num(when).replace("/", "-").replace(".", "-"))
-            except ValueError:
-                report.add(row_no, COLUMN_LABELS["first_contact_on"], _l("日期“%(v)s”无法识别（如 2026-03-18）。",
-                                                                        v=_text(when)))
-        who = _text(values.get("responsible"))
+            self.problem(row_no, "name", _l("客户名称为空。"), "name")
+        if name == SAMPLE_NAME:
+            self.notice(row_no, "name", _l("这是模板中的示例行，已跳过。"), "sample", name)
+            return None
+        self.phones(row_no, values, data)
+        self.controlled(row_no, values, data, pending)
+        klass = one_line(values.get("klass"))
+        if klass:
+            data["industry_major"] = term_key(klass) in {term_key(vocab.CLASSES["industry_major"]), "行业大客户"}
+        when = _date(values.get("first_contact_on"))
+        if when == "bad":
+            self.notice(row_no, "first_contact_on", _l("日期“%(v)s”无法识别（如 2026-03-18），未导入。",
+                                                       v=_text(values.get("first_contact_on"))), "date",
+                        _text(values.get("first_contact_on")))
+        elif when is not None:
+            data["first_contact_on"] = when
+        who = one_line(values.get("responsible"))
         if who:
-            if who in staff:
-                data["responsible_id"] = staff[who]
+            if who in self.staff:
+                data["responsible_id"] = self.staff[who][0]
             else:
-                report.add(row_no, COLUMN_LABELS["responsible"], _l("“%(v)s”不是本机构的用户。", v=who))
-        own_since = _years_to_since(values.get("own_years"), today)
-        other_since = _years_to_since(values.get("other_years"), today)
+                self.notice(row_no, "responsible", _l("“%(v)s”不是本机构的用户，负责人留空。", v=who), "responsible", who)
+        fleet = self.fleet(row_no, values, fleet_cells)
+        parsed = ParsedRow(row_no, data, fleet, has_fleet=bool(fleet), pending=pending)
+        self.match(row_no, parsed)
+        return parsed
+
+    def phones(self, row_no, values, data) -> None:
+        given = {}
+        for f in ("phone", "phone2"):
+            raw = one_line(values.get(f))
+            if not raw:
+                continue
+            parts = split_phones(raw)
+            out = []
+            for part in parts:
+                try:
+                    out.append(normalise_phone(part))
+                except NotAPhone as e:
+                    self.problem(row_no, f, str(e), "phone", raw)
+                    out = None
+                    break
+            if out is None:
+                continue
+            if len(out) > (2 if f == "phone" else 1):
+                self.problem(row_no, f, _l("“%(v)s”中的电话太多：每格最多两个（第二个作为备用电话）。", v=raw), "phone", raw)
+                continue
+            given[f] = out
+        phone = given.get("phone", [])
+        if len(phone) == 2:
+            if "phone2" in given:
+                self.problem(row_no, "phone", _l("联系电话中有两个号码，备用电话也已填写：请只留一个。"), "phone",
+                             one_line(values.get("phone")))
+            else:
+                given["phone2"] = [phone[1]]
+        if phone:
+            data["phone"] = phone[0]
+        if given.get("phone2"):
+            data["phone2"] = given["phone2"][0]
+
+    def controlled(self, row_no, values, data, pending) -> None:
+        """Each controlled column through the dictionary; unknown values wait as written."""
+        elsewhere = {}
+        for f in VOCABULARIES:
+            text = one_line(values.get(f))
+            if not text:
+                continue
+            found = self.words.resolve(f, text)
+            if found is None:
+                if len(text) > 60:
+                    self.problem(row_no, f, _l("%(col)s最多 %(n)s 个字，这里有 %(m)s 个。", col=self.labels[f], n=60,
+                                               m=len(text)), "too_long", text[:30] + "…")
+                    continue
+                self.wait(f, text, pending)
+            elif found[0] == f:
+                data[f] = code_value(f, found[1])
+            else:
+                elsewhere[found[0]] = (found[1], f, text)
+        for target, (code, column, text) in elsewhere.items():
+            if target not in data and target not in pending:
+                data[target] = code_value(target, code)  # a use written under 运输类型, or the other way round
+            elif data.get(target) != code_value(target, code):
+                self.wait(column, text, pending)
+
+    def wait(self, f, text, pending) -> None:
+        pending[f] = text
+        entry = self.report.pending.setdefault((f, term_key(text)), {"field": f, "text": text, "rows": 0})
+        entry["rows"] += 1
+
+    def fleet(self, row_no, values, fleet_cells) -> list[dict]:
+        own_since = _years_to_since(values.get("own_years"), self.today)
+        other_since = _years_to_since(values.get("other_years"), self.today)
         for f, v in (("own_years", own_since), ("other_years", other_since)):
             if v == "bad":
-                report.add(row_no, labels[f], _l("“%(v)s”不是年数或年份。", v=_text(values.get(f))))
+                written = _text(values.get(f))
+                self.notice(row_no, f, _l("“%(v)s”不是年数或年份，未导入。", v=written), "years", written)
         fleet = []
         for group in sorted(fleet_cells):
             cells = fleet_cells[group]
-            brand, model = _text(cells.get("brand")), _text(cells.get("model"))
+            brand, model = one_line(cells.get("brand")), one_line(cells.get("model"))
             qty_text = _text(cells.get("quantity"))
-            qty = _int(cells.get("quantity"))
-            col = f"{COLUMN_LABELS['quantity']}{group}"
             if not brand and not model and not qty_text:
                 continue
             if not brand:
-                report.add(row_no, f"{COLUMN_LABELS['brand']}{group}", _l("填写了车型或数量，但品牌为空。"))
+                self.problem(row_no, "brand", _l("填写了车型或数量，但品牌为空。"), "fleet", group=group)
                 continue
-            if qty is None:
-                report.add(row_no, col, _l("数量“%(v)s”不是整数。", v=qty_text) if qty_text else _l("数量为空。"))
+            if not qty_text:
+                self.problem(row_no, "quantity", _l("品牌“%(b)s”的数量为空。", b=brand), "quantity", group=group)
                 continue
-            if qty > 10000 or len(brand) > 40 or len(model) > 60:
-                report.add(row_no, col, _l("数量须在 0 到 10000 之间，品牌不超过 40 字，车型不超过 60 字。"))
+            qty, why = _quantity(cells.get("quantity"))
+            if why:
+                self.problem(row_no, "quantity", why, "quantity", qty_text, group=group)
                 continue
-            is_own = resolver_keys.get(brand_key(brand), False)
+            if len(brand) > 40 or len(model) > 60:
+                f, n, text = ("brand", 40, brand) if len(brand) > 40 else ("model", 60, model)
+                self.problem(row_no, f, _l("%(col)s最多 %(n)s 个字，这里有 %(m)s 个。", col=COLUMN_LABELS[f], n=n,
+                                           m=len(text)), "too_long", text[:30] + "…", group=group)
+                continue
+            is_own = self.own_keys.get(brand_key(brand), False)
             since = own_since if is_own else other_since
             fleet.append({"brand": brand, "model": model, "quantity": qty, "heavy": True,
                           "since": since if isinstance(since, int) else None})
-        key, digits = name_key(name), phone_digits(data["phone"])
+        return fleet
+
+    def match(self, row_no, parsed: ParsedRow) -> None:
+        """The ledger's customer this row is (same phone, else same name); duplicates within the file."""
+        name, phone = parsed.data.get("name", ""), parsed.data.get("phone", "")
+        key, digits = name_key(name), phone_digits(phone)
+        by_phone = self.by_phone.get(digits) if digits else None
+        by_name = self.by_name.get(key) if name else None
+        if by_phone and by_name and by_phone != by_name:
+            self.problem(row_no, "phone", _l("电话是台帐中“%(a)s”的，名称却是另一位客户“%(b)s”的：请核对。",
+                                             a=_name_of(by_phone), b=_name_of(by_name)), "conflict", phone)
+            return
+        parsed.match_id = by_phone or by_name
+        if name and key in self.seen_names:
+            self.problem(row_no, "name", _l("与第 %(r)s 行客户同名。", r=self.seen_names[key]), "duplicate", name)
+        elif digits and digits in self.seen_phones:
+            self.problem(row_no, "phone", _l("与第 %(r)s 行客户电话相同。", r=self.seen_phones[digits]), "duplicate",
+                         phone)
+        elif parsed.match_id and parsed.match_id in self.seen_matches:
+            self.problem(row_no, "name", _l("与第 %(r)s 行是台帐中的同一位客户（%(n)s）。", r=self.seen_matches[
+                parsed.match_id], n=_name_of(parsed.match_id)), "duplicate", name)
         if name:
-            if key in existing_names:
-                report.add(row_no, COLUMN_LABELS["name"], _l("台帐中已有同名客户（编号 %(id)s）。", id=existing_names[key]))
-            elif key in in_file_names:
-                report.add(row_no, COLUMN_LABELS["name"], _l("与第 %(r)s 行客户同名。", r=in_file_names[key]))
-            else:
-                in_file_names[key] = row_no
+            self.seen_names.setdefault(key, row_no)
         if digits:
-            if digits in existing_phones:
-                report.add(row_no, COLUMN_LABELS["phone"], _l("台帐中已有相同电话的客户（编号 %(id)s）。", id=existing_phones[digits]))
-            elif digits in in_file_phones:
-                report.add(row_no, COLUMN_LABELS["phone"], _l("与第 %(r)s 行客户电话相同。", r=in_file_phones[digits]))
-            else:
-                in_file_phones[digits] = row_no
-        report.rows.append(ParsedRow(row_no, data, fleet))
-    if not report.rows and not report.problems:
-        report.add(first_row_no, "", _l("文件中没有客户数据。"))
+            self.seen_phones.setdefault(digits, row_no)
+        if parsed.match_id:
+            self.seen_matches.setdefault(parsed.match_id, row_no)
 
 
 def _known_brand_keys() -> dict[str, bool]:
-    from ..models import Brand
     keys = {}
     for brand in db.session.scalars(select(Brand)):
         for n in [brand.name, *(brand.aliases or [])]:
@@ -376,76 +503,32 @@ def _known_brand_keys() -> dict[str, bool]:
 
 
 def _existing_keys(org_id: int) -> tuple[dict, dict]:
+    """The ledger's customers by name key and by phone (a re-import holds tens of thousands)."""
     names, phones = {}, {}
     for cid, key, digits in db.session.execute(
             select(Customer.id, Customer.name_key, Customer.phone_key).where(Customer.org_id == org_id)):
         names[key] = cid
         if digits:
-            phones[digits] = cid
+            phones.setdefault(digits, cid)
     return names, phones
 
 
-# --- writing ----------------------------------------------------------------------------
-def import_rows(org, report: ImportReport, batch: int = 1000) -> int:
-    """Insert every parsed row (the caller commits). Only for a report without problems.
-
-    Bulk INSERTs (with RETURNING for the ids) rather than one ORM object per row: an import
-    is tens of thousands of rows. So this does by hand what the ORM hooks do for single
-    saves: the derived fields, the normalised keys, and one audit entry per customer."""
-    from ..models import AuditEntry, FleetEntry
-    from ..models.base import utcnow
-    from .ledger import derive_from
-
-    if not report.ok:
-        raise ValueError("refusing to import a file with problems")
-    resolver = BrandResolver()
-    actor = db.session.info.get("actor", {})
-    done = 0
-    for start in range(0, len(report.rows), batch):
-        chunk = report.rows[start:start + batch]
-        brands = [[resolver.resolve(r["brand"]) for r in parsed.fleet] for parsed in chunk]
-        db.session.flush()  # brands nobody knew get their ids
-        now = utcnow()
-        values = []
-        for parsed, fleet_brands in zip(chunk, brands):
-            fields = {k: parsed.data.get(k) for k in CUSTOMER_FIELDS}
-            fields = {k: (v if v is not None else _COLUMN_DEFAULTS.get(k)) for k, v in fields.items()}
-            d = derive_from([(b.is_own, r["quantity"], r["heavy"], r["since"])
-                             for b, r in zip(fleet_brands, parsed.fleet)], bool(fields["industry_major"]))
-            values.append({**fields, "network_id": org.network_id, "org_id": org.id, "name_key": name_key(fields["name"]),
-                           "phone_key": phone_digits(fields["phone"]), "segment": d.segment, "klass": d.klass,
-                           "heavy_units": d.heavy_units, "own_units": d.own_units, "own_since": d.own_since,
-                           "fleet_since": d.fleet_since, "last_bought": d.last_bought, "intent_level": None,
-                           "created_at": now, "updated_at": now})
-        ids = db.session.execute(insert(Customer).returning(Customer.id, sort_by_parameter_order=True),
-                                 values).scalars().all()
-        fleet_rows = [{"network_id": org.network_id, "org_id": org.id, "customer_id": cid, "brand_id": b.id,
-                       "brand_text": r["brand"],
-                       "model": r["model"], "quantity": r["quantity"], "heavy": r["heavy"], "since": r["since"]}
-                      for cid, parsed, fleet_brands in zip(ids, chunk, brands)
-                      for b, r in zip(fleet_brands, parsed.fleet)]
-        if fleet_rows:
-            db.session.execute(insert(FleetEntry), fleet_rows)
-        db.session.execute(insert(AuditEntry), [{
-            "network_id": org.network_id, "created_at": now, "user_id": actor.get("user_id"),
-            "username": actor.get("username") or "", "org_id": actor.get("org_id"), "subject_org_id": org.id,
-            "action": "create", "object_type": "Customer", "object_id": cid, "summary": v["name"][:200],
-            "changes": {**{k: _plain(v[k]) for k in CUSTOMER_FIELDS}, "source_row": parsed.row, "via": "import"},
-            "ip": actor.get("ip", "")} for cid, v, parsed in zip(ids, values, chunk)])
-        done += len(ids)
-    report.imported = done
-    return done
+def _name_of(customer_id: int) -> str:
+    """A ledger customer's name, for a message (rare: read when needed, not held for every row)."""
+    return db.session.scalar(select(Customer.name).where(Customer.id == customer_id)) or ""
 
 
-_COLUMN_DEFAULTS = {"kind": "unit", "region": "", "transport_type": "", "nature": "", "contact_name": "", "phone": "",
-                    "phone2": "", "address": "", "industry": "", "use": "", "source": "", "informant": "",
-                    "notes": "", "industry_major": False, "first_contact_on": None, "responsible_id": None}
+def grouped(problems: list[Problem], kinds: dict, first: int = 5) -> list[dict]:
+    """Problems by kind (in kinds' order), each with its count and its first rows."""
+    by_kind = defaultdict(list)
+    for p in problems:
+        by_kind[p.kind].append(p)
+    order = list(kinds) + sorted(k for k in by_kind if k not in kinds)
+    return [{"kind": k, "label": kinds.get(k, k), "count": len(by_kind[k]),
+             "first": [asdict(p) for p in by_kind[k][:first]]} for k in order if by_kind[k]]
 
 
-def _plain(value):
-    return value.isoformat() if isinstance(value, date) else value
-
-
+# --- writing Excel ---------------------------------------------------------------------
 def append_text_row(ws, values) -> None:
     """Append a row in which text stays text: openpyxl would store "=..." as a formula,
     which Excel runs when the file is opened (spreadsheet injection)."""
@@ -455,43 +538,156 @@ def append_text_row(ws, values) -> None:
             cell.data_type = "s"
 
 
-def export_ledger(customers: Iterable[Customer], path_or_stream, own_brand: str = "柳汽") -> None:
-    """The deck's layout: two header rows with merged group cells, three brand/model/quantity groups."""
-    wb = Workbook(write_only=False)
+# The deck's layout, and after it the columns the deck lacks but a ledger may keep.
+EXTRA = [("use", "用途"), ("source", "信息来源"), ("responsible", "负责业务经理")]
+
+
+def _deck_sheet(wb, own_brand: str, groups: int = FLEET_GROUPS):
+    """The two header rows with merged group cells; returns the sheet."""
     ws = wb.active
     ws.title = "客户信息管理台帐"
     thin = Side(style="thin", color="999999")
     head_style = dict(font=Font(bold=True), alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
                       fill=PatternFill("solid", fgColor="DDEBF7"), border=Border(thin, thin, thin, thin))
+    layout = [("区域", 1), ("客户信息", 5), ("目前使用车型信息", 3 * groups), ("客户购车情况", 2), ("客户级别", 1),
+              ("备注", 1), ("补充信息", len(EXTRA))]
+    subheaders = (["客户单位(个人)名称", "运输类型", "客户性质", "主要负责人", "联系电话"] + ["品牌", "车型", "数量"] * groups
+                  + [f"已购买{own_brand}产品(使用{own_brand}时间)", f"未购买过{own_brand}产品(使用车辆时间)"])
     ws.cell(1, 1, "序号")
     ws.merge_cells(start_row=1, start_column=1, end_row=2, end_column=1)
     col = 2
-    for title, width in GROUPS:
+    for title, width in layout:
         ws.cell(1, col, title)
         if width > 1:
             ws.merge_cells(start_row=1, start_column=col, end_row=1, end_column=col + width - 1)
         elif title in ("区域", "客户级别", "备注"):
             ws.merge_cells(start_row=1, start_column=col, end_row=2, end_column=col)
         col += width
-    for i, text in enumerate(SUBHEADERS):
-        ws.cell(2, 3 + i, text.replace("柳汽", own_brand) if "柳汽" in text else text)
+    for i, text in enumerate(subheaders + [None, None] + [label for _, label in EXTRA]):
+        if text:
+            ws.cell(2, 3 + i, text)
     for row in ws.iter_rows(min_row=1, max_row=2):
         for cell in row:
             for k, v in head_style.items():
                 setattr(cell, k, v)
+    widths = [6, 14, 28, 10, 10, 10, 15] + [10, 14, 6] * groups + [14, 14, 12, 24, 10, 12, 10]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "C3"
+    return ws
+
+
+def _written(customer, field: str, maker: str = "") -> str | None:
+    """A controlled value as the sheet writes it: its Chinese label, or the text waiting to be classified."""
+    code = getattr(customer, field)
+    if code not in ("", None):
+        return vocab.chinese(VOCABULARIES[field][1], code, maker)
+    waiting = next((p.text for p in customer.pending if p.field == field), None)
+    return waiting
+
+
+def export_ledger(customers: Iterable[Customer], path_or_stream, own_brand: str = "柳汽") -> None:
+    """The deck's layout: two header rows with merged group cells, brand/model/quantity groups
+    (three, or as many as the longest fleet, so a re-import loses no line), then 补充信息."""
+    customers = list(customers)
+    groups = max([FLEET_GROUPS] + [len(c.fleet) for c in customers])
+    wb = Workbook()
+    ws = _deck_sheet(wb, own_brand, groups)
     this_year = date.today().year
     for n, c in enumerate(customers, start=1):
-        fleet = list(c.fleet)[:FLEET_GROUPS]
-        cells = [n, c.region, c.name, vocab.TRANSPORT_TYPES.get(c.transport_type, ""), vocab.NATURES.get(c.nature, ""),
-                 c.contact_name, c.phone]
-        for i in range(FLEET_GROUPS):
-            e = fleet[i] if i < len(fleet) else None
+        cells = [n, c.region, c.name, _written(c, "transport_type"), _written(c, "nature"), c.contact_name, c.phone]
+        for i in range(groups):
+            e = c.fleet[i] if i < len(c.fleet) else None
             cells += [e.brand_text if e else None, e.model if e else None, e.quantity if e else None]
         cells += [f"{this_year - c.own_since}年" if c.own_since else None,
                   f"{this_year - c.fleet_since}年" if (c.fleet_since and not c.own_since) else None,
-                  vocab.CLASSES.get(c.klass, ""), c.notes or None]
+                  vocab.CLASSES.get(c.klass, ""), c.notes or None,
+                  _written(c, "use"), _written(c, "source", own_brand), c.responsible.name if c.responsible else None]
         append_text_row(ws, cells)
-    for i, width in enumerate([6, 14, 28, 10, 10, 10, 15] + [10, 14, 6] * FLEET_GROUPS + [14, 14, 12, 24], start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "C3"
     wb.save(path_or_stream)
+
+
+def template_workbook(stream, own_brand: str = "") -> None:
+    """The deck's layout with one sample row to copy, and a sheet listing the columns and values."""
+    own = own_brand or "柳汽"
+    wb = Workbook()
+    ws = _deck_sheet(wb, own)
+    sample = [1, "广西柳州市柳南区", SAMPLE_NAME, "长途", "私营", "张伟", "138 1234 5678", own, "牵引车", 5,
+              "解放", "J6P", 2, None, None, None, "6年", None, None, "示例行，可删除；留在表中也不会导入",
+              "城市运输", "朋友介绍", None]
+    append_text_row(ws, sample)
+    for cell in ws[3]:
+        cell.font = Font(italic=True, color="808080")
+    help_ws = wb.create_sheet("填写说明")
+    help_ws.append(["列名", "也认以下列名", "可填的值（也认常见简称）"])
+    values = {f: "、".join(vocab.chinese(v, c, own) for c in v) for f, (_, v) in VOCABULARIES.items()}
+    for name, others in recognised_columns(own):
+        f = _LOOKUP.get(_norm(name)) or field_of(name)[0]
+        help_ws.append([name, "、".join(others), values.get(f, "")])
+    for letter, width in (("A", 28), ("B", 40), ("C", 70)):
+        help_ws.column_dimensions[letter].width = width
+    wb.save(stream)
+
+
+# --- the problem workbook ------------------------------------------------------------
+PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE")
+PROBLEM_FONT = Font(color="9C0006")
+FULL_COPY_ROWS = 20_000  # beyond this the copy is streamed: values only, without the file's formatting
+
+
+def problem_workbook(src: str, report: ImportReport, dest) -> None:
+    """The uploaded file back, problem cells highlighted and a 问题 column at the end with
+    each row's problems, to fix in Excel and upload again."""
+    by_row = defaultdict(list)
+    cells = set()
+    for p in report.problems:
+        by_row[p.row].append(f"{p.column}：{p.message}" if p.column else p.message)
+        if p.cell:
+            cells.add(p.cell)
+    data_rows = max((r.row for r in report.rows), default=0)
+    if data_rows <= FULL_COPY_ROWS:
+        _full_copy(src, by_row, cells, dest, report)
+    else:
+        _streamed_copy(src, by_row, cells, dest, report)
+
+
+def _full_copy(src, by_row, cells, dest, report) -> None:
+    wb = load_workbook(src)
+    ws = wb.worksheets[0]
+    issues = max(ws.max_column, report.columns) + 1
+    head = ws.cell(max(report.header_rows, 1), issues, "问题")
+    head.font = Font(bold=True, color="9C0006")
+    for ref in cells:
+        cell = ws[ref]
+        if hasattr(cell, "fill") and cell.__class__.__name__ != "MergedCell":
+            cell.fill, cell.font = PROBLEM_FILL, PROBLEM_FONT
+    for row, messages in by_row.items():
+        ws.cell(row, issues, "；".join(messages)).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions[get_column_letter(issues)].width = 60
+    wb.save(dest)
+
+
+def _streamed_copy(src, by_row, cells, dest, report) -> None:
+    source = load_workbook(src, read_only=True, data_only=False)
+    out = Workbook(write_only=True)
+    ws_out = out.create_sheet(source.worksheets[0].title)
+    issues = report.columns + 1
+    marked = defaultdict(set)
+    for ref in cells:
+        letters = re.match(r"[A-Z]+", ref).group(0)
+        marked[int(ref[len(letters):])].add(letters)
+    for n, row in enumerate(source.worksheets[0].iter_rows(values_only=True), start=1):
+        values = list(row) + [None] * max(0, issues - 1 - len(row))
+        line = []
+        for i, v in enumerate(values[:max(len(values), issues - 1)]):
+            if n in marked and get_column_letter(i + 1) in marked[n]:
+                c = WriteOnlyCell(ws_out, value=v)
+                c.fill, c.font = PROBLEM_FILL, PROBLEM_FONT
+                line.append(c)
+            else:
+                line.append(v)
+        text = "问题" if n == max(report.header_rows, 1) else "；".join(by_row.get(n, [])) or None
+        line = line[:issues - 1] + [text]
+        ws_out.append(line)
+    source.close()
+    out.save(dest)

@@ -8,6 +8,7 @@ from ..models import Brand, Network
 from ..tenancy import use_network
 from .accounts import AccountError, create_user
 from .orgs import create_org
+from . import vocabulary
 
 
 # The major rivals of a Chinese heavy-truck maker, with the aliases people write in ledgers.
@@ -24,7 +25,8 @@ def create_network(*, code: str, name: str, maker_name: str, maker_code: str = "
                    admin_password: str | None = None, province: str = "", city: str = "",
                    own_brand: tuple[str, list[str]] = ("东风柳汽", ["柳汽", "东风柳州", "乘龙", "霸龙"])):
     """The network, its one manufacturer, its brand dictionary (own brand and the usual
-    rivals, which the manufacturer may edit) and a first network administrator.
+    rivals, which the manufacturer may edit), the vocabulary's seeded aliases and a first
+    network administrator.
     Returns (network, admin, one-time password)."""
     code = code.strip().lower()
     if db.session.scalar(select(Network.id).where(Network.code == code)):
@@ -39,6 +41,7 @@ def create_network(*, code: str, name: str, maker_name: str, maker_code: str = "
     for brand, aliases in RIVAL_BRANDS:
         if brand != own_brand[0]:
             db.session.add(Brand(network_id=network.id, name=brand, aliases=aliases))
+    vocabulary.seed(network.id)
     admin, password = create_user(maker, username=admin_username, name=admin_name, roles=["network_admin"],
                                   password=admin_password)
     return network, admin, password

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 
 from ..extensions import db
-from ..models import Brand, Callback, CallbackItem, Customer, FleetEntry, Opportunity, Organisation
+from ..models import Brand, Callback, CallbackItem, Customer, FleetEntry, Opportunity, Organisation, TruckModel
 from ..models.deals import OPEN_STAGES
 
 
@@ -66,13 +66,15 @@ CENSUS_DIMENSIONS = {"province": Organisation.province, "transport_type": Custom
 
 
 def census(org_ids: list[int], dimension: str = "province", own: bool = False) -> list[tuple]:
-    """Units in customers' fleets per (dimension value, brand, model), competitors' by default."""
+    """Units in customers' fleets per (dimension value, brand, model), competitors' by default.
+    A model is the dictionary's (TruckModel): 豪沃T7H and T7H of 中国重汽 are one row."""
     dim = CENSUS_DIMENSIONS.get(dimension, Organisation.province)
-    stmt = (select(dim, Brand.name, FleetEntry.model, func.sum(FleetEntry.quantity), func.count(func.distinct(
-                Customer.id)))
+    model = func.coalesce(TruckModel.name, FleetEntry.model)
+    stmt = (select(dim, Brand.name, model, func.sum(FleetEntry.quantity), func.count(func.distinct(Customer.id)))
             .select_from(FleetEntry).join(Customer, Customer.id == FleetEntry.customer_id)
             .join(Organisation, Organisation.id == Customer.org_id).join(Brand, Brand.id == FleetEntry.brand_id)
+            .outerjoin(TruckModel, TruckModel.id == FleetEntry.model_id)
             .where(Customer.org_id.in_(org_ids), Brand.is_own.is_(own), FleetEntry.quantity > 0)
-            .group_by(dim, Brand.name, FleetEntry.model)
+            .group_by(dim, Brand.name, model)
             .order_by(dim, func.sum(FleetEntry.quantity).desc()))
     return [tuple(r) for r in db.session.execute(stmt)]

@@ -50,3 +50,13 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def log_in(page, base: str, username: str, network: str = "liuqi", home: str = "/d/") -> None:
+    """The login form as a person fills it, then wait for the party's home page."""
+    page.goto(f"{base}/login")
+    page.get_by_label("企业代码").fill(network)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("Demo@2026")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}{home}")

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests import factories
+from tests.e2e.conftest import log_in
 from tests.web.test_ledger_excel import deck_file, row
 
 pytestmark = pytest.mark.e2e
@@ -18,12 +18,7 @@ def dealer_gm(new_org, new_user):
 
 def test_import_plan_callback_follow_up_deal(page, live_server, dealer_gm, tmp_path):
     base = live_server
-    page.goto(f"{base}/login")
-    page.get_by_label("企业代码").fill("liuqi")
-    page.get_by_label("用户名").fill(dealer_gm.username)
-    page.get_by_label("密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/d/")
+    log_in(page, base, dealer_gm.username)
 
     ledger = tmp_path / "台帐.xlsx"
     ledger.write_bytes(deck_file([
@@ -35,7 +30,7 @@ def test_import_plan_callback_follow_up_deal(page, live_server, dealer_gm, tmp_p
     page.get_by_role("button", name="上传并检查").click()
     assert "2 位客户可以导入" in page.locator("[data-test=preview-summary]").inner_text()
     page.locator("[data-test=confirm]").click()
-    assert "已导入 2 位客户" in page.locator("[data-test=imported]").inner_text()
+    assert "新增 2 位" in page.locator("[data-test=imported]").inner_text()
     page.get_by_role("link", name="查看台帐").click()
     page.wait_for_url(f"{base}/d/customers")
     assert page.get_by_role("link", name="柳州市顺风物流有限公司").is_visible()

@@ -5,9 +5,7 @@ party among its own kind, with regional averages per party."""
 import re
 from datetime import date, datetime
 
-from sqlalchemy import select
 
-from tenant_app.models import Evaluation, Scorecard
 from tenant_app.services import scorecards as service
 
 

@@ -144,7 +144,11 @@ def test_ledger_import_names_the_columns_and_sources_as_the_network_writes_them(
     resp = client.post("/d/customers/import", data={"file": (io.BytesIO(buf.getvalue()), "台帐.xlsx")},
                        content_type="multipart/form-data", follow_redirects=True)
     html = resp.get_data(as_text=True)
-    problems = html[html.find('data-test="problems"'):]
-    assert "<td>3</td><td>已购买华运重卡产品(使用华运重卡时间)</td>" in problems
-    assert "<td>2</td>" not in problems, "the maker's own service system is a known source"
-    assert "华运重卡服务及配件系统" in problems and "柳汽" not in html
+    assert "2 位客户可以导入" in html, "an unknown source or year is no reason to refuse"
+    notices = html[html.find('data-test="notices"'):]
+    assert "第 3 行 <code>D3</code> 已购买华运重卡产品(使用华运重卡时间)：" in notices
+    pending = html[html.find('data-test="pending"'):]
+    assert "<strong>飞行</strong>" in pending
+    assert "<strong>华运重卡服务及配件系统</strong>" not in pending, "the maker's own service system is a known source"
+    assert "华运重卡服务及配件系统" in pending, "offered as a value to map onto"
+    assert "柳汽" not in html

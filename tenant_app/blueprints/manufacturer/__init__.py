@@ -1,6 +1,6 @@
 """The manufacturer's pages (/m): every feature the maker has, one line each."""
 from . import (alerts, announcements, brands, callback_strategy, expenses, home, organisations, scorecards, supervision,
-               targets, training, users, verification)
+               targets, training, users, verification, vocabulary)
 from ..party import party_blueprint
 from ..shared import projects
 from ..shared import scorecards as scorecard_card
@@ -12,6 +12,7 @@ organisations.register(bp)      # dealers, body-builders, stations
 users.register(bp)              # users and roles, password resets
 callback_strategy.register(bp)  # the network's default callback strategy
 brands.register(bp)             # the brand dictionary
+vocabulary.register(bp)         # the vocabulary dictionary: aliases, values waiting to be classified, models
 supervision.register(bp)        # dealers' figures, audited drill-in, competitor census
 verification.register(bp)       # callback verification by phone
 targets.register(bp)            # targets per dealer and period

@@ -101,3 +101,26 @@ class ServiceSettingsForm(FlaskForm):
     switch_days = IntegerField(_l("连续几天未接通改为短信/信函"), validators=[NumberRange(1, 30, _l("须在 1 到 30 之间。"))])
     low_score = IntegerField(_l("评分不高于此值生成热点预警（1–5）"), validators=[NumberRange(1, 4, _l("须在 1 到 4 之间。"))])
     alert_days = IntegerField(_l("热点预警处理期限（天）"), validators=[NumberRange(1, 30, _l("须在 1 到 30 之间。"))])
+
+
+class VocabularyAliasesForm(FlaskForm):
+    """The aliases of one listed value of a vocabulary."""
+    vocabulary = StringField(validators=[DataRequired()])
+    code = StringField(validators=[DataRequired()])
+    aliases = StringField(_l("别名（逗号分隔）"), validators=[Optional(), Length(max=2000)])
+
+
+class PendingValueForm(FlaskForm):
+    """A value waiting to be classified, mapped onto a listed value."""
+    vocabulary = StringField(validators=[DataRequired()])
+    key = StringField(validators=[DataRequired(), Length(max=60)])
+    target = StringField(_l("归入"), validators=[DataRequired(_l("请选择要归入的值。"))])
+
+
+class TruckModelForm(FlaskForm):
+    name = StringField(_l("车型名称"), validators=[DataRequired(_l("请输入车型名称。")), Length(max=60)])
+    aliases = StringField(_l("别名（逗号分隔）"), validators=[Optional(), Length(max=1000)])
+
+
+class MergeModelForm(FlaskForm):
+    target_id = IntegerField(_l("并入车型"), validators=[DataRequired(_l("请选择车型。"))])

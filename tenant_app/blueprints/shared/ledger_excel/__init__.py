@@ -1,4 +1,6 @@
-"""The ledger in and out of Excel: uploads checked and previewed by jobs, imported on confirmation; export."""
+"""The ledger in and out of Excel: uploads checked and previewed by jobs, imported on
+confirmation (with the unknown values mapped there, remembered for the network); the
+template, the problem workbook, export."""
 from datetime import date
 import io
 import os
@@ -8,15 +10,20 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from .... import vocab
 from ....extensions import db
 from ....jobs import enqueue
-from ....jobs.ledger import check_ledger_file, import_ledger_file
+from ....jobs.ledger import check_ledger_file, import_ledger_file, problem_path
 from ....models import Customer, JobRecord
 from ....policies import authorize, scope
-from ....services.brands import own_brand
-from ....services.ledger_excel import UploadRejected, check_upload, export_ledger
+from ....services import vocabulary
+from ....services.brands import maker_name, own_brand
+from ....services.ledger_excel import (UploadRejected, check_upload, export_ledger, recognised_columns,
+                                       template_workbook)
 from ....services.ledger_query import LedgerQuery
+from ...actions import attempt
 from ...routing import Routes
 from .forms import ConfirmImportForm, ImportForm
 
@@ -24,12 +31,18 @@ routes = Routes(__name__)
 register = routes.register
 
 EXPORT_LIMIT = 100_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _upload_dir() -> str:
     path = os.path.join(current_app.instance_path, "uploads", str(current_user.network_id), str(current_user.org_id))
     os.makedirs(path, exist_ok=True)
     return path
+
+
+def _import_page(form, status=200):
+    return render_template("ledger_excel/import.html", form=form, columns=recognised_columns(maker_name()),
+                           vocabularies=vocabulary.VOCABULARIES, seeded=vocabulary.SEED_ALIASES), status
 
 
 @routes.route("/customers/import", endpoint="customers_import", methods=["GET", "POST"])
@@ -44,33 +57,61 @@ def import_start():
         except UploadRejected as e:
             os.remove(path)
             form.file.errors.append(str(e))
-            return render_template("ledger_excel/import.html", form=form), 400
+            return _import_page(form, 400)
         record = _job("ledger_check", {"path": path, "filename": form.file.data.filename})
+        db.session.commit()
         enqueue(record, check_ledger_file)
         return redirect(url_for(".customers_import_job", job_id=record.id))
-    return render_template("ledger_excel/import.html", form=form)
+    return _import_page(form)
+
+
+@routes.route("/customers/import/template.xlsx", endpoint="customers_import_template")
+def template():
+    authorize(current_user, "import", Customer)
+    buf = io.BytesIO()
+    brand = own_brand()
+    template_workbook(buf, own_brand=brand.name if brand else "")
+    buf.seek(0)
+    return send_file(buf, as_attachment=True, download_name="客户信息管理台帐-模板.xlsx", mimetype=XLSX)
 
 
 def _job(kind: str, params: dict) -> JobRecord:
     record = JobRecord(network_id=current_user.network_id, org_id=current_user.org_id,
                        created_by_id=current_user.id, kind=kind, params=params)
     db.session.add(record)
-    db.session.commit()
+    return record
+
+
+def _ledger_job(job_id) -> JobRecord:
+    record = authorize(current_user, "view", db.session.get(JobRecord, job_id))
+    if not record.kind.startswith("ledger_"):
+        authorize(current_user, "view", None)
     return record
 
 
 @routes.route("/customers/import/<int:job_id>", endpoint="customers_import_job")
 def import_job(job_id):
-    record = authorize(current_user, "view", db.session.get(JobRecord, job_id))
-    if not record.kind.startswith("ledger_"):
-        authorize(current_user, "view", None)
+    record = _ledger_job(job_id)
+    maker = maker_name()
     return render_template("ledger_excel/import_job.html", job=record, confirm=ConfirmImportForm(),
-                           refresh=not record.finished)
+                           refresh=not record.finished, VOCABS=vocabulary.VOCABULARIES,
+                           targets={f: vocabulary.targets(f, maker) for f in vocabulary.VOCABULARIES},
+                           maker=maker, vocab=vocab)
+
+
+@routes.route("/customers/import/<int:job_id>/problems.xlsx", endpoint="customers_import_problems")
+def import_problems(job_id):
+    record = _ledger_job(job_id)
+    path = problem_path(record.params.get("path", ""))
+    if not record.result.get("problem_file") or not os.path.exists(path):
+        authorize(current_user, "view", None)  # 404: checked without problems, or cleaned up
+    name = os.path.splitext(record.params.get("filename") or "台帐")[0]
+    return send_file(path, as_attachment=True, download_name=f"{name}-问题.xlsx", mimetype=XLSX)
 
 
 @routes.route("/customers/import/<int:job_id>/confirm", endpoint="customers_import_confirm", methods=["POST"])
 def import_confirm(job_id):
-    check = authorize(current_user, "view", db.session.get(JobRecord, job_id))
+    check = _ledger_job(job_id)
     authorize(current_user, "import", Customer)
     form = ConfirmImportForm()
     usable = (check.kind == "ledger_check" and check.status == "done" and not check.result.get("problem_count")
@@ -78,10 +119,21 @@ def import_confirm(job_id):
     if not form.validate_on_submit() or not usable:
         flash(_("导入已过期，请重新上传文件。"), "warning")
         return redirect(url_for(".customers_import"))
-    check.result = {**check.result, "confirmed": True}  # one import per check
-    record = _job("ledger_import", dict(check.params))
-    enqueue(record, import_ledger_file)
-    return redirect(url_for(".customers_import_job", job_id=record.id))
+
+    def act():
+        # the unknown values mapped on the preview: remembered for the network, so the next file needs none
+        for i, p in enumerate(check.result.get("pending", [])):
+            target = request.form.get(f"map-{i}", "")
+            if target:
+                vocabulary.remember(p["field"], p["text"], target, org_id=current_user.org_id)
+        check.result = {**check.result, "confirmed": True}  # one import per check
+        return _job("ledger_import", dict(check.params))
+
+    done = attempt(act)
+    if not done:
+        return redirect(url_for(".customers_import_job", job_id=check.id))
+    enqueue(done.value, import_ledger_file)
+    return redirect(url_for(".customers_import_job", job_id=done.value.id))
 
 
 @routes.route("/customers/export.xlsx", endpoint="customers_export")
@@ -89,11 +141,12 @@ def export():
     authorize(current_user, "list", Customer)
     query = LedgerQuery.from_args(request.args, current_user.org_id)
     stmt = query.where(scope(current_user, select(Customer), Customer)).order_by(Customer.name, Customer.id)
-    customers = db.session.scalars(stmt.limit(EXPORT_LIMIT))
+    customers = db.session.scalars(stmt.options(selectinload(Customer.fleet), selectinload(Customer.pending),
+                                                selectinload(Customer.responsible)).limit(EXPORT_LIMIT))
     buf = io.BytesIO()
     brand = own_brand()
     export_ledger(customers, buf, own_brand=brand.name if brand else "")
     buf.seek(0)
     filename = f"ledger-{current_user.org.code}-{date.today():%Y%m%d}.xlsx"
-    return send_file(buf, as_attachment=True, download_name=filename,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(buf, as_attachment=True, download_name=filename, mimetype=XLSX)
+
