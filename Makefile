@@ -44,6 +44,7 @@ bench: venv translations
 	$(BIN)/python -m bench.ledger
 	$(BIN)/python -m bench.ledger_import
 	$(BIN)/python -m bench.scorecards
+	$(BIN)/python -m bench.onboarding
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info
