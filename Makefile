@@ -43,6 +43,7 @@ bench: venv translations
 	$(BIN)/python -m bench.platform
 	$(BIN)/python -m bench.ledger
 	$(BIN)/python -m bench.ledger_import
+	$(BIN)/python -m bench.ledger_export
 	$(BIN)/python -m bench.scorecards
 	$(BIN)/python -m bench.onboarding
 

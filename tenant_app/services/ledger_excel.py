@@ -532,8 +532,10 @@ def grouped(problems: list[Problem], kinds: dict, first: int = 5) -> list[dict]:
 def append_text_row(ws, values) -> None:
     """Append a row in which text stays text: openpyxl would store "=..." as a formula,
     which Excel runs when the file is opened (spreadsheet injection)."""
+    row = ws._current_row + 1  # openpyxl's own row counter: ws.max_row scans every cell (quadratic)
     ws.append(values)
-    for cell in ws[ws.max_row]:
+    for column in range(1, len(values) + 1):
+        cell = ws.cell(row=row, column=column)
         if cell.data_type == "f":
             cell.data_type = "s"
 
