@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from wtforms import fields
 
-# Bidirectional controls reorder what the next reader sees ("‮gpj.exe" reads as "exe.jpg").
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-INT_LIMIT = 2**31 - 1          # the database's integer
+from ..services.hostile import BIDI_CONTROLS, INT_LIMIT, db_int  # noqa: F401  (forms import db_int from here)
+
 DECIMAL_LIMIT = Decimal(10) ** 10  # amounts are NUMERIC(12, 2)
 YEARS = (1900, 2999)  # far enough for any plan; far from the calendar's end (9999), where date arithmetic overflows
 
@@ -21,15 +19,6 @@ def vocab_choices(vocabulary: dict):
     """Choices over a vocabulary, labelled in the request's language (WTForms calls it per form)."""
     from ..vocab import label
     return lambda: [(code, label(vocabulary, code)) for code in vocabulary]
-
-
-def db_int(value) -> int:
-    """A whole number the database's integer holds: for coerce= of select fields and type= of
-    request arguments (a ValueError is what both treat as "not a number")."""
-    number = int(value)
-    if not -INT_LIMIT <= number <= INT_LIMIT or not str(value).strip().lstrip("+-").isascii():
-        raise ValueError(value)
-    return number
 
 
 def clean_text(value):

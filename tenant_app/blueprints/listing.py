@@ -71,8 +71,6 @@ def year_arg() -> int:
     return year if 2000 <= year <= 2100 else date.today().year
 
 
-
-
 def ids_posted(name: str) -> list[int]:
     """The record ids posted under name; anything that is not one (², ①, 2**40, text) is left out."""
     return [int(v) for v in request.form.getlist(name) if v.isascii() and v.isdecimal() and int(v) <= ID_LIMIT]

@@ -6,7 +6,9 @@ import os
 import re
 import unicodedata
 
-INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+from .hostile import BIDI_CONTROLS
+
+INVISIBLE = re.compile(f"{BIDI_CONTROLS.pattern}|[\u200e\u200f]")  # and the left/right-to-left marks
 
 
 def display_name(filename: str | None, limit: int = 120) -> str:

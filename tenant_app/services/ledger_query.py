@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import base64
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+import json
 
 from sqlalchemy import func, or_, select, tuple_
 
 from ..models import Customer, FleetEntry
+from .hostile import db_int
 from .ledger import phone_digits
 
 FILTERS = ("segment", "klass", "transport_type", "source", "responsible_id", "intent_level", "kind")
@@ -46,7 +47,7 @@ class LedgerQuery:
                 filters[name] = value
         sort = args.get("sort", "name")
         return cls(q=args.get("q", "").strip(), region=args.get("region", "").strip(),
-                   brand_id=args.get("brand_id", type=_db_int), sort=sort if sort in SORTS else "name",
+                   brand_id=args.get("brand_id", type=db_int), sort=sort if sort in SORTS else "name",
                    after=args.get("after", ""), filters=filters, org_id=org_id)
 
     def args(self) -> dict:
@@ -117,14 +118,6 @@ def _encode(value, last_id: int) -> str:
     else:
         tagged = ["v", value]
     return base64.urlsafe_b64encode(json.dumps([tagged, last_id]).encode()).decode().rstrip("=")
-
-
-def _db_int(value) -> int:
-    """An id the database's integer can hold, else (as for any non-number) no filter."""
-    number = int(value)
-    if not 0 < number < 2**31 or not str(value).isascii():
-        raise ValueError(value)
-    return number
 
 
 def _decode(cursor: str):
