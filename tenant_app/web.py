@@ -20,6 +20,7 @@ from .services.targets import METRICS as TARGET_METRICS
 from .services.phones import format_phone
 from .services.privacy import mask_phone
 from .services import onboarding
+from .services.stations import alert_reason
 
 ORG_KIND_LABELS = {
     "manufacturer": _l("主机厂"),
@@ -137,7 +138,7 @@ def init_app(app):
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,
         vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, VocabularyAlias=VocabularyAlias, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args, setup_steps=setup_steps, controlled=controlled,
-        svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS,
+        svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS, alert_reason=alert_reason,
         TrainingSession=TrainingSession, Evaluation=Evaluation, ScorecardTemplate=ScorecardTemplate, ServiceSettings=ServiceSettings, Project=Project, MarketingEvent=MarketingEvent,
     )
     app.register_error_handler(403, _error(403, _l("无权访问"), _l("您没有执行此操作的权限。")))

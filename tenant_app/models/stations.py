@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -115,7 +115,9 @@ class HotAlert(NetworkOwned, Audited, Timestamps, db.Model):
     repair_id: Mapped[int] = mapped_column(ForeignKey("repair_orders.id", ondelete="CASCADE"), index=True)
     # the callback whose answers raised it (no foreign key: service_callbacks points back here)
     callback_id: Mapped[int | None] = mapped_column(default=None)
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # as written when opened (Chinese), for the record
+    # what opened it, shown in the reader's language: {"complaint": bool, "low": {aspect: score}, "comments": str}
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
     opened_on: Mapped[date]
     deadline: Mapped[date]
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | resolved | closed

@@ -378,6 +378,8 @@ def appeal_open_until(card: Scorecard) -> date:
 
 def raise_appeal(card: Scorecard, item_key: str, reason: str, by, today: date | None = None) -> Appeal:
     today = today or date.today()
+    if card.evaluation.provisional:  # the figures may still change: appeal the final card
+        raise ScorecardError(_l("临时考评不能申诉；考评期结束、正式考评发布后再申诉。"))
     if today > appeal_open_until(card):
         raise ScorecardError(_l("申诉期已过（截至 %(day)s）。", day=appeal_open_until(card).isoformat()))
     if card.item(item_key) is None:

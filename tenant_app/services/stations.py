@@ -131,9 +131,23 @@ def reached(callback: ServiceCallback, today: date, rules: ServiceSettings, *, s
                       [f"{vocab.SURVEY_LABELS[k]} {scores[k]} 分" for k in low])
     alert = HotAlert(network_id=callback.network_id, org_id=callback.org_id, repair_id=callback.repair_id,
                      callback_id=callback.id, reason=reason + (f"：{callback.comments}" if callback.comments else ""),
+                     details={"complaint": complaint, "low": {k: scores[k] for k in low}, "comments": callback.comments},
                      opened_on=today, deadline=today + timedelta(days=rules.alert_days))
     db.session.add(alert)
     return alert
+
+
+def alert_reason(alert: HotAlert) -> str:
+    """Why the alert was opened, in the reader's language (alerts opened before `details` existed
+    show the text stored then)."""
+    d = alert.details
+    if not d:
+        return alert.reason
+    parts = ([str(_l("客户投诉"))] if d.get("complaint") else []) + [
+        str(_l("%(aspect)s %(score)s 分", aspect=vocab.label(vocab.SURVEY_LABELS, k), score=v))
+        for k, v in d.get("low", {}).items()]
+    text = str(_l("；")).join(parts)
+    return str(_l("%(why)s：%(comments)s", why=text, comments=d["comments"])) if d.get("comments") else text
 
 
 def resolve(alert: HotAlert, resolution: str, today: date) -> ServiceCallback:

@@ -8,6 +8,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import vocab
+from . import stations
 from ..extensions import db
 from ..models import (AfterSaleTask, Callback, CallbackItem, EventGuest, HotAlert, MarketingEvent, NegotiationRound, Opportunity, RepairOrder,
                       Vehicle)
@@ -62,7 +63,7 @@ def _service_events(customer) -> list[Event]:
                                     f"{station} · {cb.score_overall}/5 {cb.comments[:60]}"))
     for a in db.session.scalars(select(HotAlert).where(HotAlert.repair_id.in_(
             select(RepairOrder.id).where(RepairOrder.vehicle_id.in_(vehicles))))):
-        events.append(Event(a.opened_on, "alert", vocab.N_("热点预警"), f"{a.org.name} · {a.reason[:80]}"))
+        events.append(Event(a.opened_on, "alert", vocab.N_("热点预警"), f"{a.org.name} · {stations.alert_reason(a)[:80]}"))
         if a.closed_on:
             events.append(Event(a.closed_on, "alert", vocab.N_("预警关闭"), a.resolution[:80]))
     return events

@@ -104,3 +104,31 @@ def test_the_ranking_report_ranks_each_party_apart_with_regional_averages_per_pa
             avg = round(sum(hainan) / len(hainan), 1)
             section = html.split(f'data-kind="{kind}"', 1)[0].rsplit("<h2", 1)[1]
             assert "海南" in section and f">{avg:g}<" in section.replace(f">{avg:.1f}<", f">{avg:g}<"), (kind, avg)
+
+
+def test_a_provisional_scorecard_cannot_be_appealed(app, world, in_network, login_as):
+    """The figures of a period that has not ended may still change: the dealer appeals the final card."""
+    from sqlalchemy import func, select
+
+    from tenant_app.models import Appeal, Organisation, Scorecard
+    net = world["networks"]["demo2"]
+    with in_network(net) as s:
+        evaluation, _ = service.open_evaluation(net, "2019-Q1")
+        service.compute(evaluation)
+        evaluation.computed_at = datetime.combine(evaluation.ends_on, datetime.min.time())  # on the last day
+        card = s.scalar(select(Scorecard).join(Organisation, Organisation.id == Scorecard.org_id).where(
+            Scorecard.evaluation_id == evaluation.id, Organisation.code == "SD-JN-001"))
+        card_id, key = card.id, card.items[0]["key"]
+        s.commit()
+    dealer = login_as("sd-jn-001.gm", network="demo2")
+    page = _flat(dealer.get(f"/org/scorecards/{card_id}").get_data(as_text=True))
+    assert "这是临时考评" in page and "提交申诉" not in page, "no appeal form on a provisional card"
+    resp = dealer.post(f"/org/scorecards/{card_id}/appeals", data={"item": key, "reason": "十二月漏计了两条回访"},
+                       follow_redirects=True)
+    assert "临时考评不能申诉" in _flat(resp.get_data(as_text=True))
+    with in_network(net) as s:
+        assert s.scalar(select(func.count(Appeal.id)).where(Appeal.scorecard_id == card_id)) == 0
+        s.get(Scorecard, card_id).evaluation.computed_at = datetime(2019, 4, 2, 9, 0)  # evaluated after it ended
+        s.commit()
+    page = _flat(dealer.get(f"/org/scorecards/{card_id}").get_data(as_text=True))
+    assert "提交申诉" in page or "申诉期已于" in page, "the final card offers the appeal (or says its window closed)"
