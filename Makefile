@@ -46,6 +46,7 @@ bench: venv translations
 	$(BIN)/python -m bench.ledger_export
 	$(BIN)/python -m bench.scorecards
 	$(BIN)/python -m bench.onboarding
+	$(BIN)/python -m bench.callback_plan
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

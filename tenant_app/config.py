@@ -66,5 +66,7 @@ def load(instance_path: str) -> dict:
         # Views must call authorize(); checked after each request outside production.
         "VERIFY_AUTHORIZED": not production,
         "PAGE_SIZE": 50,
+        # A ledger larger than this gets its callback plan from a job (with progress), not the request.
+        "PLAN_INLINE_CUSTOMERS": int(env("PLAN_INLINE_CUSTOMERS", "3000")),
         "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,  # uploads: services.ledger_excel checks the file itself
     }

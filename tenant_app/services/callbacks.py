@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from .. import vocab
@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import (Callback, CallbackItem, CallbackPlan, CallbackStrategy, Customer, Opportunity, Organisation,
                       User)
 from ..models.customers import CLASSES
-from . import assignment
+from . import assignment, audit
 from .errors import DomainError
 from .ledger import refresh_intent
 
@@ -111,12 +111,17 @@ def _taken(org, starts_on: date, ends_on: date) -> dict[tuple[int, str], str]:
     return {(cid, method): title for cid, method, title in rows}
 
 
+PLAN_CHUNK = 5_000  # items per INSERT round trip while generating
+
+
 def generate_plan(org, *, title: str, starts_on: date, ends_on: date, by=None, today: date | None = None,
-                  customer_ids: list[int] | None = None) -> PlanResult:
+                  customer_ids: list[int] | None = None, progress=None) -> PlanResult:
     """A plan with one item per customer and method of the customer's group, assigned to the
     customer's responsible sales manager where there is one (still active); the information
     manager assigns the rest. A customer and method already planned in a plan whose period
-    overlaps this one is skipped, never planned twice; a plan with nothing left is refused."""
+    overlaps this one is skipped, never planned twice; a plan with nothing left is refused.
+    The items are inserted in bulk (a 100,000-customer ledger gives 200,000 items: no ORM
+    objects, one audit entry for the plan); progress(percent) is told as chunks are written."""
     if ends_on < starts_on:
         raise CallbackError(_l("结束日期不能早于开始日期。"))
     if (ends_on - starts_on).days > 366:
@@ -131,15 +136,14 @@ def generate_plan(org, *, title: str, starts_on: date, ends_on: date, by=None, t
     if customer_ids is not None:
         stmt = stmt.where(Customer.id.in_(customer_ids))
     wanted, skipped, skipped_in = [], 0, set()
-    for cid, segment, klass, last_bought, fleet_since, responsible in db.session.execute(stmt):
-        probe = Customer(segment=segment, klass=klass, last_bought=last_bought, fleet_since=fleet_since)
-        group = group_of(probe, strategy, today)
+    for row in db.session.execute(stmt):
+        group = group_of(row, strategy, today)  # the row has the fields group_of reads
         for method in strategy.matrix.get(group, []):
-            if (cid, method) in taken:
+            if (row.id, method) in taken:
                 skipped += 1
-                skipped_in.add(taken[cid, method])
+                skipped_in.add(taken[row.id, method])
                 continue
-            wanted.append((cid, group, method, responsible if responsible in active else None))
+            wanted.append((row.id, group, method, row.responsible_id if row.responsible_id in active else None))
     if not wanted:
         if skipped_in:
             raise CallbackError(_l("期间与计划“%(titles)s”重叠，其中已有每位客户的这些回访方式，未生成新计划。",
@@ -149,12 +153,18 @@ def generate_plan(org, *, title: str, starts_on: date, ends_on: date, by=None, t
                         ends_on=ends_on, created_by_id=getattr(by, "id", None))
     db.session.add(plan)
     db.session.flush()
-    db.session.add_all([CallbackItem(network_id=org.network_id, plan_id=plan.id, org_id=org.id, customer_id=cid,
-                                     group=group, method=method, due_on=_due(cid, method, starts_on, days),
-                                     assignee_id=assignee)
-                        for cid, group, method, assignee in wanted])
-    return PlanResult(plan, created=len(wanted), assigned=sum(1 for *_, a in wanted if a), skipped=skipped,
-                      overlapping=sorted(skipped_in))
+    for n in range(0, len(wanted), PLAN_CHUNK):
+        db.session.execute(insert(CallbackItem.__table__), [  # Core: no ORM bookkeeping per row
+            {"network_id": org.network_id, "plan_id": plan.id, "org_id": org.id, "customer_id": cid, "group": group,
+             "method": method, "due_on": _due(cid, method, starts_on, days), "assignee_id": assignee,
+             "status": "planned"}
+            for cid, group, method, assignee in wanted[n:n + PLAN_CHUNK]])
+        if progress:
+            progress(min(99, 100 * (n + PLAN_CHUNK) // len(wanted)))
+    assigned = sum(1 for *_, a in wanted if a)
+    audit.record("generate_plan", network_id=org.network_id, obj=plan, user=by,
+                 summary=f"{plan.title}: {len(wanted)} items, {assigned} assigned, {skipped} skipped")
+    return PlanResult(plan, created=len(wanted), assigned=assigned, skipped=skipped, overlapping=sorted(skipped_in))
 
 
 # Whether assigning a customer's plan items also makes the person the customer's sales manager.

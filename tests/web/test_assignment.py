@@ -533,3 +533,35 @@ def test_the_import_job_page_and_the_lists_offer_the_next_step(team, login_as, a
     _bulk(info, selection="all", action="distribute", people=[team.id("sm1")])
     assert 'data-test="hint-plan"' in info.get("/d/customers").get_data(as_text=True)
     assert 'data-test="setup-hint"' not in info.get("/d/callbacks/plans").get_data(as_text=True)
+
+
+def test_a_large_ledgers_plan_is_generated_by_a_job(team, login_as, in_network, world, app, monkeypatch):
+    """Over PLAN_INLINE_CUSTOMERS the plan is a job (inline in tests) whose page follows it to the plan;
+    the same items as the request would make, written in bulk, with one audit entry for the plan."""
+    from tenant_app.models import JobRecord
+    monkeypatch.setitem(app.config, "PLAN_INLINE_CUSTOMERS", N_CUSTOMERS - 1)
+    info = login_as(team.people["info"].username)
+    first, last = _month()
+    resp = info.post("/d/callbacks/plans", data={"title": "大台帐计划", "starts_on": first.isoformat(),
+                                                 "ends_on": last.isoformat()})
+    assert "/callbacks/plans/jobs/" in resp.headers["Location"]
+    job_url = resp.headers["Location"]
+    page = info.get(job_url, follow_redirects=True).get_data(as_text=True)
+    assert "已生成回访计划" in page and "大台帐计划" in page
+    (plan_id,) = _plans(in_network, world, team.org_id)
+    items = _plan_items(in_network, world, plan_id)
+    with in_network(world["networks"]["liuqi"]) as s:
+        job = s.scalar(select(JobRecord).where(JobRecord.org_id == team.org_id, JobRecord.kind == "callback_plan"))
+        assert job.status == "done" and job.progress == 100 and job.result["created"] == len(items) > N_CUSTOMERS
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.action == "generate_plan",
+                                                     AuditEntry.object_id == plan_id)).all()
+        assert len(entries) == 1 and entries[0].user_id == team.id("info") and f"{len(items)} items" in entries[0].summary
+        assert s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.object_type == "CallbackItem",
+                                                                AuditEntry.summary.contains(str(plan_id)))) == 0
+    assert all(status == "planned" for *_, status in items) and len({(c, m) for _, c, m, *_ in items}) == len(items)
+    again = info.post("/d/callbacks/plans", data={"title": "再来一份", "starts_on": first.isoformat(),
+                                                  "ends_on": last.isoformat()}, follow_redirects=True)
+    assert "未生成新计划" in again.get_data(as_text=True), "the job's refusal is shown on its page"
+    assert _plans(in_network, world, team.org_id) == [plan_id]
+    other = login_as("gx-lz-001.info")
+    assert other.get(job_url).status_code == 404, "another dealer never sees the job"

@@ -35,7 +35,7 @@ def audit():
     authorize(current_user, "list", AuditEntry)
     return render_template("org/audit.html", page=paginate(_audit_query()),
                            actions=["login", "login_failed", "logout", "create", "update", "delete", "view",
-                                    "password_change", "password_reset", "bulk_assign", "export"])
+                                    "password_change", "password_reset", "bulk_assign", "generate_plan", "export"])
 
 
 @routes.route("/audit.csv")
