@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Evaluation, JobRecord
 from ..models.base import utcnow
-from ..reports.scorecard_pdf import render_ranking, render_scorecard
+from ..reports.scorecard_pdf import peer_sizes, render_ranking, render_scorecard
 from ..services import scorecards as service
 from . import enqueue, job, progress, side_session
 
@@ -93,8 +93,9 @@ def render_pdfs(session, record):
     evaluation = session.get(Evaluation, record.params["evaluation_id"])
     part, parts = record.params["part"], record.params["parts"]
     mine = [c for c in service.unrendered(evaluation) if c.id % parts == part]
+    sizes = peer_sizes(evaluation)  # once: reading the peers per PDF grew with the square of the dealers
     for n, card in enumerate(mine, 1):
-        render_scorecard(card)
+        render_scorecard(card, sizes)
         session.commit()  # one PDF at a time: a killed worker keeps what it finished
         progress(network_id, record_id, int(100 * n / (len(mine) + (part == 0))))
     if part == 0 and evaluation.ranking_pdf_revision != evaluation.ranking_revision:

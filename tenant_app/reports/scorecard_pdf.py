@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Deduction, Evaluation, Network, Scorecard
+from ..models import Deduction, Evaluation, Network, Organisation, Scorecard
 from ..services import scorecards as service
 from ..services.brands import maker_name
 from ..vocab import APPEAL_STATUSES, SCORE_RULES, label
@@ -22,10 +22,23 @@ def _context(evaluation: Evaluation) -> dict:
             "appeal_labels": {k: label(APPEAL_STATUSES, k) for k in APPEAL_STATUSES}}
 
 
-def scorecard_html(card: Scorecard) -> str:
+def peer_sizes(evaluation: Evaluation) -> Counter:
+    """How many scorecards of each party, and of each party in each province, the evaluation
+    has (a card is ranked among its own party): one query, for every PDF of a render job."""
+    rows = db.session.execute(select(Organisation.kind, Organisation.province, func.count(Scorecard.id))
+                              .join(Organisation, Organisation.id == Scorecard.org_id)
+                              .where(Scorecard.evaluation_id == evaluation.id)
+                              .group_by(Organisation.kind, Organisation.province))
+    sizes = Counter()
+    for kind, province, n in rows:
+        sizes[kind] += n
+        sizes[kind, province or ""] += n
+    return sizes
+
+
+def scorecard_html(card: Scorecard, sizes: Counter | None = None) -> str:
     evaluation = card.evaluation
-    peers = [c for c in evaluation.scorecards if c.org.kind == card.org.kind]  # ranked among the same party
-    same_region = [c for c in peers if (c.org.province or "") == (card.org.province or "")]
+    sizes = sizes if sizes is not None else peer_sizes(evaluation)
     deductions = db.session.scalars(select(Deduction).where(Deduction.evaluation_id == evaluation.id,
                                                             Deduction.org_id == card.org_id)
                                     .order_by(Deduction.id)).all()
@@ -34,12 +47,12 @@ def scorecard_html(card: Scorecard) -> str:
             for i in card.items if i["applicable"] or i.get("adjusted") is not None]
     return pdf.html("scorecard.html", card=card, org=card.org, template=card.template, deductions=deductions,
                     appeals=[a for a in card.appeals if a.status != "open"], item_bars=bars,
-                    network_size=len(peers), region_size=len(same_region),
+                    network_size=sizes[card.org.kind], region_size=sizes[card.org.kind, card.org.province or ""],
                     appeal_until=service.appeal_open_until(card).isoformat(), **_context(evaluation))
 
 
-def render_scorecard(card: Scorecard) -> None:
-    data = pdf.to_pdf(scorecard_html(card))
+def render_scorecard(card: Scorecard, sizes: Counter | None = None) -> None:
+    data = pdf.to_pdf(scorecard_html(card, sizes))
     old = card.pdf_path
     path, digest = pdf.store(data, card.network_id, f"{card.evaluation_id}/{card.org.code}-r{card.revision}.pdf")
     card.pdf_path, card.pdf_sha256, card.pdf_revision = path, digest, card.revision

@@ -145,3 +145,44 @@ def test_a_pdf_altered_on_disk_is_not_served(app, world, rare_dealer, login_as):
     Path(card.pdf_path).write_bytes(data.replace(b"%%EOF", b"%%EOF\n% tampered"))
     resp = client.get(f"/org/scorecards/{card.id}/pdf")
     assert resp.status_code == 302 and "pdf" not in resp.mimetype
+
+
+def test_a_render_jobs_statements_per_pdf_do_not_grow_with_the_dealers(app, world, in_network, monkeypatch):
+    """A render job commits after each PDF; what it reads for the next one must not grow with the
+    network (it used to reload every peer's organisation: quadratic in the dealers)."""
+    from sqlalchemy import event
+
+    from tenant_app.extensions import db
+    from tenant_app.jobs.scorecards import render_pdfs
+    from tenant_app.models import JobRecord
+    from tenant_app.reports import pdf
+    from tests import factories
+    monkeypatch.setattr(pdf, "to_pdf", lambda html: b"%PDF-1.7 stand-in: the statements are what is counted")
+    net = world["networks"]["demo2"]
+    per_pdf = []
+    for period, more in (("2017-Q3", 0), ("2017-Q4", 12)):
+        with in_network(net) as s:
+            for i in range(more):
+                factories.org("dealer", province="山东", city="青岛")
+            evaluation, _ = service.open_evaluation(net, period)
+            service.compute(evaluation)
+            cards = len(evaluation.scorecards)
+            job = JobRecord(network_id=net, kind="scorecard_pdfs",
+                            params={"evaluation_id": evaluation.id, "period": period, "part": 0, "parts": 1})
+            s.add(job)
+            s.commit()
+            job_id = s.get(JobRecord, job.id).id
+        statements = []
+
+        def count(*_):
+            statements.append(1)
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                render_pdfs(net, job_id)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+        per_pdf.append((cards, len(statements) / cards))
+    (few, small), (many, large) = per_pdf
+    assert many >= few + 12
+    assert large <= small + 1, f"statements per PDF: {small:.1f} at {few} cards, {large:.1f} at {many}"
