@@ -2,7 +2,7 @@
 import io
 import re
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -64,6 +64,18 @@ def evaluated(app, world, parties):
     return int(resp.location.rsplit("/", 1)[1])
 
 
+@pytest.fixture(scope="module")
+def ended(app, world, parties):
+    """liuqi's last month, evaluated through the page: ended, so final and open to appeals."""
+    from tenant_app.services.scorecards import period_label
+    from tests.conftest import logged_in
+    client = logged_in(app, world["people"][("liuqi", "admin")])
+    last_month = date.today().replace(day=1) - timedelta(days=1)
+    resp = client.post("/m/scorecards", data={"period": period_label("month", last_month)})
+    assert resp.status_code == 302
+    return int(resp.location.rsplit("/", 1)[1])
+
+
 def _card_id(in_network, world, evaluation_id, org_id):
     with in_network(world["networks"]["liuqi"]) as s:
         return s.scalar(select(Scorecard.id).where(Scorecard.evaluation_id == evaluation_id,
@@ -114,7 +126,8 @@ def test_a_dealer_sees_its_own_scorecard_with_evidence_and_pdf(evaluated, partie
     listing = _text(client.get("/org/scorecards"))
     assert MONTH in listing and "临时" in listing, "this month has not ended: provisional"
     page = _text(client.get(f"/org/scorecards/{own}"))
-    assert "老客户回访覆盖率" in page and "下载 PDF" in page and "提交申诉" in page
+    assert "老客户回访覆盖率" in page and "下载 PDF" in page
+    assert "这是临时考评" in page and "提交申诉" not in page, "a provisional card is appealed once final"
     assert "临时" in page and "全网排名" not in page and "区域排名" not in page, "no rank for a provisional card"
     assert "达成率 =" in page and "得分率 =" in page
     evidence = _text(client.get(f"/org/scorecards/{own}/items/ledger_completeness"))
@@ -129,8 +142,8 @@ def test_a_dealer_sees_its_own_scorecard_with_evidence_and_pdf(evaluated, partie
         assert client.get(url).status_code == 404, url
 
 
-def test_appeal_by_the_dealer_and_resolution_by_the_manufacturer(evaluated, parties, login_as, world, in_network):
-    card_id = _card_id(in_network, world, evaluated, parties["shop"]["id"])
+def test_appeal_by_the_dealer_and_resolution_by_the_manufacturer(ended, parties, login_as, world, in_network):
+    card_id = _card_id(in_network, world, ended, parties["shop"]["id"])
     key, reason = "callback_completion", "十二月漏计了两条计划回访"
     assert login_as(parties["shop"]["sales"]).post(f"/org/scorecards/{card_id}/appeals",
                                                    data={"item": key, "reason": reason}).status_code == 403
