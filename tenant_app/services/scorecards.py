@@ -3,6 +3,7 @@ deductions, appeals and the re-issue they cause. Used by the pages, the jobs and
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -225,6 +226,15 @@ def compute(evaluation: Evaluation, progress=None) -> int:
     existing = {s.org_id: s for s in db.session.scalars(select(Scorecard).where(
         Scorecard.evaluation_id == evaluation.id))}
     before = {org_id: c.revision for org_id, c in existing.items()}
+    # every card's upheld appeals and deductions in two queries, not two per card
+    upheld, deductions = defaultdict(dict), defaultdict(list)
+    for org_id, key, points in db.session.execute(
+            select(Appeal.org_id, Appeal.item_key, Appeal.points).join(Scorecard, Scorecard.id == Appeal.scorecard_id)
+            .where(Scorecard.evaluation_id == evaluation.id, Appeal.status == "upheld").order_by(Appeal.id)):
+        upheld[org_id][key] = points
+    for org_id, points in db.session.execute(select(Deduction.org_id, Deduction.points)
+                                             .where(Deduction.evaluation_id == evaluation.id)):
+        deductions[org_id].append(points)
     was_provisional = evaluation.provisional
     evaluation.computed_at = utcnow()  # what makes it provisional or final (Evaluation.provisional)
     for org in orgs:
@@ -236,7 +246,7 @@ def compute(evaluation: Evaluation, progress=None) -> int:
                              template_id=tpl.id, revision=0)
             db.session.add(card)
             existing[org.id] = card
-        _settle(card, items, tpl)
+        _settle(card, items, tpl, upheld[org.id], deductions[org.id])
     ranking_before = evaluation.ranking_revision
     _rank(evaluation, list(existing.values()), before)
     if was_provisional and not evaluation.provisional:  # now final: every card and the report issued again
@@ -249,13 +259,17 @@ def compute(evaluation: Evaluation, progress=None) -> int:
     return len(orgs)
 
 
-def _settle(card: Scorecard, items: list[dict], tpl: ScorecardTemplate) -> None:
-    """Apply upheld appeals and deductions, and bump the revision if anything changed."""
-    upheld = {a.item_key: a.points for a in card.appeals if a.status == "upheld"}
+def _settle(card: Scorecard, items: list[dict], tpl: ScorecardTemplate, upheld: dict | None = None,
+            deductions: list | None = None) -> None:
+    """Apply upheld appeals and deductions (read here unless the caller read every card's at
+    once), and bump the revision if anything changed."""
+    if upheld is None:
+        upheld = {a.item_key: a.points for a in card.appeals if a.status == "upheld"}
     for i in items:
         i["adjusted"] = upheld.get(i["key"])
-    deductions = db.session.scalars(select(Deduction.points).where(
-        Deduction.evaluation_id == card.evaluation_id, Deduction.org_id == card.org_id)).all()
+    if deductions is None:
+        deductions = db.session.scalars(select(Deduction.points).where(
+            Deduction.evaluation_id == card.evaluation_id, Deduction.org_id == card.org_id)).all()
     score, deducted, total, grade = total_of(items, deductions, tpl)
     new = (items, score, deducted, total, grade, tpl.id)
     if card.revision and new == (card.items, card.score, card.deducted, card.total, card.grade, card.template_id):

@@ -110,8 +110,19 @@ def test_each_network_names_its_own_maker(login_as, world):
 def test_scorecard_pdf_signature_and_appeal_name_the_networks_maker(login_as, world, in_network):
     from tenant_app.models import Appeal
 
+    from tenant_app.models import Scorecard
+    from tenant_app.reports.scorecard_pdf import render_scorecard
+    from tenant_app.services import scorecards
+
     gm = world["people"][(NETWORK, "sd-jn-001.gm")]
-    card_id = next(i for i, net, org in world["records"]["card"] if net == NETWORK and org == gm.org_id)
+    with in_network(world["networks"][NETWORK]) as s:  # an ended period: final, so open to appeals
+        evaluation, _ = scorecards.open_evaluation(world["networks"][NETWORK], "2016-Q2")
+        scorecards.compute(evaluation)
+        card = s.scalar(select(Scorecard).where(Scorecard.evaluation_id == evaluation.id,
+                                                Scorecard.org_id == gm.org_id))
+        render_scorecard(card)
+        s.commit()
+        card_id = card.id
     client = login_as(gm.username, network=NETWORK)
     pdf = client.get(f"/org/scorecards/{card_id}/pdf")
     assert pdf.mimetype == "application/pdf"
