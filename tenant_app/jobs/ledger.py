@@ -117,5 +117,7 @@ def expire_uploads(network) -> list[str]:
             if os.path.exists(leftover):
                 os.remove(leftover)
         record.result = {**record.result, "expired": True}
+    if not old:
+        return []
     db.session.commit()
-    return [f"{network.code}: {len(old)} unconfirmed uploads expired"] if old else []
+    return [f"{network.code}: {len(old)} unconfirmed uploads expired"]
