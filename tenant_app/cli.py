@@ -77,14 +77,15 @@ def ledger_import(path, network_code, org_code, dry_run, maps):
     set_actor(db.session, label="cli-import")
     try:
         check_upload(path, os.path.getsize(path))
+        mapped = _mappings(maps)
+        if not dry_run:
+            for (field, _), (target, code, value) in mapped.items():
+                vocabulary.remember(field, value, f"{target}:{code}", org_id=org.id)
+        report = read_ledger(path, org, progress=lambda n: click.echo(f"read {n} rows", err=True) if n else None,
+                             mappings={k: (t, c) for k, (t, c, _) in mapped.items()} if dry_run else None)
     except UploadRejected as e:
+        db.session.rollback()
         raise click.ClickException(str(e))
-    mapped = _mappings(maps)
-    if not dry_run:
-        for (field, _), (target, code, value) in mapped.items():
-            vocabulary.remember(field, value, f"{target}:{code}", org_id=org.id)
-    report = read_ledger(path, org, progress=lambda n: click.echo(f"read {n} rows", err=True) if n else None,
-                         mappings={k: (t, c) for k, (t, c, _) in mapped.items()} if dry_run else None)
     for p in report.problems:
         click.echo(f"row {p.row}, column {p.column or '-'}: {p.message}" + (f" [{p.cell}]" if p.cell else ""))
     for p in report.notices:

@@ -39,6 +39,9 @@ def load(instance_path: str) -> dict:
         "REPORTS_DIR": env("REPORTS_DIR") or None,
         # Seconds before each retry of a failed job (RQ's Retry); "0" retries at once.
         "JOB_RETRY_INTERVALS": [int(s) for s in env("JOB_RETRY_INTERVALS", "10,60").split(",")],
+        # Address space (RLIMIT_AS) of each job in `flask rq worker`'s work horse, in MB; 0: no limit.
+        # A hostile file then fails its own job, recorded as failed, instead of the machine.
+        "JOB_MEMORY_LIMIT_MB": int(env("JOB_MEMORY_LIMIT_MB", "2048")),
         "BOOTSTRAP_SERVE_LOCAL": True,  # no CDN: the app runs on closed intranets
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",

@@ -4,6 +4,9 @@ A job takes ids, never ORM objects; it opens its own session bound to its networ
 records its state in `jobs` (JobRecord) for the UI, is safe to run twice, and writes
 its outcome in one transaction, so a worker killed mid-run loses nothing: RQ retries it.
 Every job is declared with `@job(kind, queue=..., timeout=...)`, which owns that skeleton.
+A failure that running again cannot mend (a file refused, memory exhausted) is recorded
+with a message for people and not retried (JobRefused). In `flask rq worker`'s work horse,
+forked for each job, the address space is limited (JOB_MEMORY_LIMIT_MB).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import importlib
 import inspect
 import os
 import pkgutil
+import resource
 import traceback
 from contextlib import contextmanager
 
@@ -21,10 +25,25 @@ from ..extensions import db
 from ..models import JobRecord
 from ..models.base import utcnow
 from ..tenancy import use_network
+from ..vocab import N_
 
 QUEUES = ("reports", "default")
 WORKER = {"parent_pid": None}  # set by `flask rq worker`: its forked work horses reset the pool
 DECLARED: dict = {}  # kind -> the job function; filled by @job as the job modules are imported
+
+
+class JobRefused(Exception):
+    """Raised by a job body for a failure that running again cannot mend (a file that breaks a
+    bound or cannot be parsed): the job is recorded as failed with this message, an N_()
+    msgid and its values (its page translates it), and is not retried."""
+
+    def __init__(self, message: str, **params):
+        super().__init__(message)
+        self.message, self.params = message, params
+
+
+OUT_OF_MEMORY = N_("处理时超出内存上限（%(n)s MB），已停止，未保存任何数据。文件可能过大或异常，请分批处理。")
+NO_MEMORY = N_("处理时内存不足，已停止，未保存任何数据。文件可能过大或异常，请分批处理。")
 
 
 def job(kind: str, queue: str = "default", timeout: int = 1800, on_failure=None):
@@ -39,7 +58,8 @@ def job(kind: str, queue: str = "default", timeout: int = 1800, on_failure=None)
     error there propagates, but the outcome stays recorded. A finished job run again does
     nothing. An unexpected error rolls back, is recorded as the failure in a side
     session (then `on_failure(network_id, record_id)`, if given) and is raised again for
-    RQ's retry.
+    RQ's retry; JobRefused and MemoryError are recorded likewise, with their message for
+    people, and not raised again, so RQ does not retry them.
     """
     if queue not in QUEUES:
         raise ValueError(f"job {kind}: unknown queue {queue}")
@@ -52,10 +72,19 @@ def job(kind: str, queue: str = "default", timeout: int = 1800, on_failure=None)
                 record = start(session, record_id)
                 if record is None:
                     return
+                limit = limit_memory()
                 try:
                     outcome = body(session, record)
                     after = outcome if inspect.isgenerator(outcome) else None
                     finish(session, record, next(after) if after is not None else outcome)
+                except (JobRefused, MemoryError) as exc:
+                    if isinstance(exc, MemoryError):
+                        exc = JobRefused(OUT_OF_MEMORY, n=limit) if limit else JobRefused(NO_MEMORY)
+                    session.rollback()
+                    refuse(network_id, record_id, exc)
+                    if on_failure is not None:
+                        on_failure(network_id, record_id)
+                    return
                 except Exception as exc:
                     session.rollback()
                     fail(network_id, record_id, exc)
@@ -197,3 +226,35 @@ def fail(network_id: int, record_id: int, exc: BaseException) -> None:
         if record is not None:
             record.status, record.finished_at = "failed", utcnow()
             record.error = "".join(traceback.format_exception_only(type(exc), exc))[:4000]
+
+
+def refuse(network_id: int, record_id: int, exc: JobRefused) -> None:
+    """Record a refusal: failed, its message in the result for the page to translate, and in
+    Chinese (the source language) as the error for logs and the command line."""
+    from flask_babel import force_locale, gettext
+
+    with force_locale("zh_CN"):
+        text = gettext(exc.message, **exc.params)
+    with side_session(network_id) as side:
+        record = side.get(JobRecord, record_id)
+        if record is not None:
+            record.status, record.finished_at, record.error = "failed", utcnow(), text[:4000]
+            record.result = {**(record.result or {}), "refused": [exc.message, exc.params]}
+
+
+def limit_memory() -> int | None:
+    """In `flask rq worker`'s work horse (forked for one job, gone after it), lower the soft
+    limit of the address space to JOB_MEMORY_LIMIT_MB: past it an allocation fails with
+    MemoryError in this job only. Not inline: that would bound a web process and its threads.
+    The limit in MB, or None where none was set."""
+    mb = current_app.config.get("JOB_MEMORY_LIMIT_MB") or 0
+    parent = WORKER["parent_pid"]
+    if mb <= 0 or not parent or os.getpid() == parent:
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft == resource.RLIM_INFINITY or wanted < soft:
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    return mb

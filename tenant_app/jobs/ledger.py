@@ -2,18 +2,23 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from ..models import Organisation, User
-from ..services.ledger_excel import NOTICES, REFUSALS, grouped, import_rows, problem_workbook, read_ledger
+from ..extensions import db
+from ..models import JobRecord, Organisation, User
+from ..models.base import utcnow
+from ..services.ledger_excel import (NOTICES, REFUSALS, UploadRejected, grouped, import_rows, problem_workbook,
+                                     read_ledger)
 from ..services.ledger_import import plain
 from ..services.phones import format_phone
 from ..services.vocabulary import VOCABULARIES
-from . import job, progress
+from . import JobRefused, job, progress
 
 PREVIEW_ROWS = 20
 FIRST_OF_KIND = 5
+UPLOAD_KEPT = timedelta(days=1)  # a checked upload waits this long for its confirmation
 
 
 def problem_path(path: str) -> str:
@@ -56,10 +61,15 @@ def _summary(session, report, org) -> dict:
 
 
 def _read(session, record):
+    """A file refused (a bound broken, or it cannot be parsed) fails the job once, with the
+    refusal's message: reading it again would refuse it again."""
     org = session.get(Organisation, record.org_id)
     network_id, record_id = record.network_id, record.id
-    return org, read_ledger(record.params["path"], org,
-                            progress=lambda n: progress(network_id, record_id, n))
+    try:
+        return org, read_ledger(record.params["path"], org,
+                                progress=lambda n: progress(network_id, record_id, n))
+    except UploadRejected as e:
+        raise JobRefused(e.message, **e.params) from e
 
 
 def _with_problem_file(summary: dict, report, path: str) -> dict:
@@ -90,3 +100,24 @@ def import_ledger_file(session, record):
     yield summary
     if summary.get("imported") is not None and not report.problems and os.path.exists(path):
         os.remove(path)  # imported: the upload is no longer needed
+
+
+def expire_uploads(network) -> list[str]:
+    """The scheduler's part: uploads checked (or refused) more than UPLOAD_KEPT ago and never
+    confirmed lose their file and problem file; the record stays, marked expired, so its
+    page says so. A confirmed upload is the import job's (it removes the file once imported)."""
+    old = db.session.scalars(select(JobRecord).where(
+        JobRecord.kind == "ledger_check", JobRecord.status.in_(("done", "failed")),
+        JobRecord.finished_at < utcnow() - UPLOAD_KEPT,
+        JobRecord.result["confirmed"].as_boolean().is_(None),
+        JobRecord.result["expired"].as_boolean().is_(None))).all()
+    for record in old:
+        path = record.params.get("path", "")
+        for leftover in (path, problem_path(path)) if path else ():
+            if os.path.exists(leftover):
+                os.remove(leftover)
+        record.result = {**record.result, "expired": True}
+    if not old:
+        return []
+    db.session.commit()
+    return [f"{network.code}: {len(old)} unconfirmed uploads expired"]

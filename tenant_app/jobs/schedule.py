@@ -4,7 +4,8 @@ workers and Redis:
 - evaluates each network's last ended period once the configured day has come;
 - queues PDFs that no job is rendering (a render finished beside an appeal, say);
 - queues again any job the database says is queued or running but RQ has lost: Redis
-  restarted empty, or a worker died with the job (its heartbeat stopped).
+  restarted empty, or a worker died with the job (its heartbeat stopped);
+- removes ledger uploads checked but not confirmed within a day (jobs.ledger).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ..models.base import utcnow
 from ..services import scorecards as service
 from ..tenancy import use_network
 from . import enqueue, rerun, rq_id
+from .ledger import expire_uploads
 from .scorecards import plan_renders, render_pdfs, start_evaluation
 
 GRACE = timedelta(seconds=60)       # a job younger than this may not have reached Redis yet
@@ -42,6 +44,7 @@ def tick(today: date | None = None) -> list[str]:
                 db.session.info["actor"] = dict(actor)
             said += _due_evaluation(network, today)
             said += _unrendered(network)
+            said += expire_uploads(network)
             if redis is not None:
                 said += _lost_jobs(network, redis)
     return said

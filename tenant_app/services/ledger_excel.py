@@ -7,12 +7,15 @@ value longer than its field, duplicates within the file. Each problem names its 
 the value as written. A value of a controlled column is never a reason to refuse: it is
 matched through the network's dictionary (services.vocabulary) or kept as written and
 marked 待归类. A row that is already a customer of the ledger updates it (services.
-ledger_import has the rule). Files are checked before they are parsed (size, that it is
-an .xlsx, the zip's uncompressed size and file count) and read as a stream (openpyxl
-read-only), so a 50,000-row ledger stays within memory.
+ledger_import has the rule). Files are checked before openpyxl opens them (services.
+xlsx_check: size, that it is an .xlsx, what its zip unpacks to, the shared strings, the
+declared range) and read as a stream (openpyxl read-only) within a bound of rows and
+columns, so a 50,000-row ledger stays within memory and a hostile file is refused.
 """
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import unicodedata
 import zipfile
@@ -38,11 +41,10 @@ from .ledger import name_key, one_line, phone_digits
 from .ledger_import import ImportReport, ParsedRow, Problem, compare, import_rows, staff_of  # noqa: F401
 from .phones import NotAPhone, normalise_phone, split_phones
 from .vocabulary import VOCABULARIES, VocabularyResolver, code_value, term_key
+from .xlsx_check import MAX_COLUMNS, PARSE_ERRORS, UNREADABLE, UploadRejected, check_upload  # noqa: F401
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
-MAX_ZIP_ENTRIES = 2000
-MAX_ROWS = 200_000
+MAX_ROWS = 200_000  # data rows; the sheet's own bounds are in services.xlsx_check
+HEAD_ROWS = 8  # where the header is looked for
 FLEET_GROUPS = 3
 MAX_QUANTITY = 10_000
 SAMPLE_NAME = "（示例）鸿运物流有限公司"  # the template's sample row: skipped if left in
@@ -110,28 +112,6 @@ def recognised_columns(maker: str = "") -> list[tuple[str, list[str]]]:
         shown = [n.replace("柳汽", maker) if maker else n for n in names]
         out.append((shown[0], shown[1:]))
     return out
-
-
-# --- checking an upload --------------------------------------------------------------
-class UploadRejected(DomainError):
-    pass
-
-
-def check_upload(path: str, size: int) -> None:
-    """Before any parsing: the size, that it is an .xlsx, and what the zip inside would unpack to."""
-    if size > MAX_UPLOAD_BYTES:
-        raise UploadRejected(_l("文件超过 %(n)s MB。", n=MAX_UPLOAD_BYTES // 1024 // 1024))
-    if not zipfile.is_zipfile(path):
-        raise UploadRejected(_l("这不是 .xlsx 文件（请在 Excel 中另存为“Excel 工作簿 (.xlsx)”）。"))
-    with zipfile.ZipFile(path) as z:
-        entries = z.infolist()
-        names = {e.filename for e in entries}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise UploadRejected(_l("这不是 .xlsx 文件（请在 Excel 中另存为“Excel 工作簿 (.xlsx)”）。"))
-        if len(entries) > MAX_ZIP_ENTRIES:
-            raise UploadRejected(_l("文件结构异常（包含的文件过多），已拒绝。"))
-        if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
-            raise UploadRejected(_l("文件解压后过大，已拒绝。"))
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -241,14 +221,18 @@ def read_ledger(path: str, org, progress: Callable[[int], None] | None = None,
     """Parse and check a file against org's ledger; writes nothing. mappings: unknown values
     mapped for this read only, {(field, key): (target field, code)} (a dry run's --map)."""
     report = ImportReport()
-    wb = load_workbook(path, read_only=True, data_only=True)
+    check_upload(path, os.path.getsize(path))  # again: the file may not have come through the page
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except PARSE_ERRORS as exc:
+        raise UploadRejected(UNREADABLE) from exc
     try:
         ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+        rows = _bounded(ws.iter_rows(values_only=True))
         head = []
         for row in rows:
             head.append(row)
-            if len(head) >= 8:
+            if len(head) >= HEAD_ROWS:
                 break
         found = _find_header(head)
         if found is None:
@@ -266,6 +250,24 @@ def read_ledger(path: str, org, progress: Callable[[int], None] | None = None,
     finally:
         wb.close()
     return report
+
+
+def _bounded(rows: Iterable) -> Iterable:
+    """The sheet's rows as openpyxl parses them, refused past MAX_COLUMNS cells (a row is as
+    wide as its last cell, or as the declared range, already checked); a parse error
+    (openpyxl reads as it goes) is the file's, told in words for people."""
+    rows = iter(rows)
+    for n in itertools.count(1):
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except PARSE_ERRORS as exc:
+            raise UploadRejected(UNREADABLE) from exc
+        if len(row) > MAX_COLUMNS:
+            raise UploadRejected(N_("第 %(row)s 行超过 %(cols)s 列的上限，已拒绝。请删除右侧多余的列后另存。"),
+                                 row=n, cols=MAX_COLUMNS)
+        yield row
 
 
 def _chain(first: list, rest: Iterable) -> Iterable:
@@ -306,9 +308,8 @@ class Reader:
             row_no = first_row_no + offset
             if progress and offset % 1000 == 0:
                 progress(offset)
-            if offset >= MAX_ROWS:
-                self.report.add(row_no, "", _l("行数超过 %(n)s 行，请分批导入。", n=MAX_ROWS), "file")
-                break
+            if offset >= MAX_ROWS:  # the whole file is refused: its problem workbook would be as large
+                raise UploadRejected(N_("行数超过 %(n)s 行，请分批导入。"), n=MAX_ROWS)
             if all(_text(v) == "" for v in row or ()):
                 continue  # blank rows are tolerated
             values, fleet_cells = {}, defaultdict(dict)
@@ -635,6 +636,7 @@ def template_workbook(stream, own_brand: str = "") -> None:
 PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE")
 PROBLEM_FONT = Font(color="9C0006")
 FULL_COPY_ROWS = 20_000  # beyond this the copy is streamed: values only, without the file's formatting
+FULL_COPY_BYTES = 30 * 1024 * 1024  # and beyond this much sheet XML (~45,000 rows written by openpyxl)
 
 
 def problem_workbook(src: str, report: ImportReport, dest) -> None:
@@ -647,7 +649,9 @@ def problem_workbook(src: str, report: ImportReport, dest) -> None:
         if p.cell:
             cells.add(p.cell)
     data_rows = max((r.row for r in report.rows), default=0)
-    if data_rows <= FULL_COPY_ROWS:
+    with zipfile.ZipFile(src) as z:  # the full copy loads every sheet of the file, not only the one read
+        sheets = sum(e.file_size for e in z.infolist() if e.filename.startswith("xl/worksheets/"))
+    if data_rows <= FULL_COPY_ROWS and sheets <= FULL_COPY_BYTES:
         _full_copy(src, by_row, cells, dest, report)
     else:
         _streamed_copy(src, by_row, cells, dest, report)

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from tenant_app.models import Customer, Organisation
-from tenant_app.services import ledger_excel
+from tenant_app.services import ledger_excel, xlsx_check
 from tests import factories
 
 GROUP_ROW = ["序号", "区域", "客户信息", None, None, None, None, "目前使用车型信息"] + [None] * 8 + \
@@ -178,7 +178,7 @@ def test_broken_files_are_refused_before_parsing(login_as, monkeypatch):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("hello.txt", "not a workbook")
     assert "这不是 .xlsx 文件" in _upload(client, buf.getvalue()).get_data(as_text=True)
-    monkeypatch.setattr(ledger_excel, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(xlsx_check, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
@@ -186,14 +186,14 @@ def test_broken_files_are_refused_before_parsing(login_as, monkeypatch):
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * 1024 * 1024))
     assert len(bomb.getvalue()) < 20_000
     assert "解压后过大" in _upload(client, bomb.getvalue()).get_data(as_text=True)
-    monkeypatch.setattr(ledger_excel, "MAX_ZIP_ENTRIES", 5)
+    monkeypatch.setattr(xlsx_check, "MAX_ZIP_ENTRIES", 5)
     many = io.BytesIO()
     with zipfile.ZipFile(many, "w") as z:
         for i in range(8):
             z.writestr(f"x{i}", "")
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("xl/workbook.xml", "<workbook/>")
-    assert "包含的文件过多" in _upload(client, many.getvalue()).get_data(as_text=True)
+    assert "包含的文件超过 5 个" in _upload(client, many.getvalue()).get_data(as_text=True)
     assert "只接受 .xlsx" in _upload(client, b"x", name="a.csv").get_data(as_text=True)
 
 

@@ -115,7 +115,8 @@ def import_confirm(job_id):
     authorize(current_user, "import", Customer)
     form = ConfirmImportForm()
     usable = (check.kind == "ledger_check" and check.status == "done" and not check.result.get("problem_count")
-              and not check.result.get("confirmed") and os.path.exists(check.params.get("path", "")))
+              and not check.result.get("confirmed") and not check.result.get("expired")
+              and os.path.exists(check.params.get("path", "")))
     if not form.validate_on_submit() or not usable:
         flash(_("导入已过期，请重新上传文件。"), "warning")
         return redirect(url_for(".customers_import"))
