@@ -24,6 +24,6 @@ def generate_callback_plan(session, record) -> dict:
                              progress=told)
     except CallbackError as exc:
         session.rollback()
-        return {"refused": str(exc)}
+        return {"answer": str(exc)}
     return {"plan_id": made.plan.id, "created": made.created, "assigned": made.assigned, "skipped": made.skipped,
             "overlapping": made.overlapping}

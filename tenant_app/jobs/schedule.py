@@ -5,7 +5,8 @@ workers and Redis:
 - queues PDFs that no job is rendering (a render finished beside an appeal, say);
 - queues again any job the database says is queued or running but RQ has lost: Redis
   restarted empty, or a worker died with the job (its heartbeat stopped);
-- removes ledger uploads checked but not confirmed within a day (jobs.ledger).
+- removes ledger uploads checked but not confirmed within a day (jobs.ledger);
+- gives up a job lost MAX_STARTS times (a work horse killed outright leaves no failure behind).
 """
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ from ..models import Evaluation, EvaluationSchedule, JobRecord, Network
 from ..models.base import utcnow
 from ..services import scorecards as service
 from ..tenancy import use_network
-from . import enqueue, rerun, rq_id
+from . import KILLED, JobRefused, enqueue, refuse, rerun, rq_id
 from .ledger import expire_uploads
 from .scorecards import plan_renders, render_pdfs, start_evaluation
 
 GRACE = timedelta(seconds=60)       # a job younger than this may not have reached Redis yet
 HEARTBEAT_LOST = timedelta(seconds=150)  # RQ's work horse heartbeats every 30 s or so
+# starts after which a lost job is given up: a work horse killed outright (the kernel's OOM
+# killer) leaves no failure behind, and queueing it again every minute would never end
+MAX_STARTS = 5
 
 
 def tick(today: date | None = None) -> list[str]:
@@ -104,7 +108,11 @@ def _lost_jobs(network, redis) -> list[str]:
                     (status == JobStatus.STARTED and not stale):
                 alive = True
                 break
-        if not alive:
+        if not alive and record.attempts >= MAX_STARTS:
+            refuse(network.id, record.id, JobRefused(KILLED, n=record.attempts))
+            db.session.expire(record)
+            said.append(f"{network.code}: job {record.id} ({record.kind}) was lost {record.attempts} times; given up")
+        elif not alive:
             rerun(record)
             said.append(f"{network.code}: job {record.id} ({record.kind}) was lost; queued again")
     return said

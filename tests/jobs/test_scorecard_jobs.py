@@ -157,3 +157,39 @@ def test_the_scheduler_queues_again_what_redis_lost(app, world, in_network, redi
         SimpleWorker([queue], connection=redis_jobs).work(burst=True)
     cards, jobs, ev = _state(in_network, net, evaluation_id)
     assert all(r == p for r, p, _, _ in cards) and {s for _, s, _, _ in jobs} == {"done"} and ev[1] == ev[2]
+
+
+def test_a_job_lost_again_and_again_is_given_up_with_a_message(app, world, in_network, redis_jobs):
+    """A work horse the kernel kills leaves no failure behind: after MAX_STARTS starts the
+    scheduler records the job as failed, with a message for people, instead of queueing it forever."""
+    from rq import Queue
+
+    from tenant_app.extensions import db
+    from tenant_app.jobs.schedule import MAX_STARTS, tick
+    from tenant_app.models import JobRecord
+    from tenant_app.tenancy import use_network
+
+    net = world["networks"]["demo2"]
+    with app.app_context():
+        use_network(db.session, net)
+        old = datetime.utcnow() - timedelta(minutes=5)
+        tired = JobRecord(network_id=net, kind="ledger_check", params={"path": "/nonexistent.xlsx"},
+                          status="running", attempts=MAX_STARTS, created_at=old, started_at=old)
+        fresh = JobRecord(network_id=net, kind="ledger_check", params={"path": "/nonexistent.xlsx"},
+                          status="running", attempts=1, created_at=old, started_at=old)
+        db.session.add_all([tired, fresh])
+        db.session.commit()
+        tired_id, fresh_id = tired.id, fresh.id
+        db.session.remove()
+        said = tick()
+        assert any(f"job {tired_id} (ledger_check) was lost {MAX_STARTS} times; given up" in s for s in said), said
+        assert any(f"job {fresh_id} (ledger_check) was lost; queued again" in s for s in said), said
+        queued = set(Queue("default", connection=redis_jobs).job_ids)
+        assert f"ledger_check-{net}-{fresh_id}-again1" in queued and not any(f"-{tired_id}-" in j for j in queued)
+    with in_network(net) as s:
+        gone = s.get(JobRecord, tired_id)
+        assert gone.status == "failed" and gone.finished_at is not None
+        assert "已停止重试" in gone.error and gone.result["refused"][1] == {"n": MAX_STARTS}
+        s.delete(gone)
+        s.delete(s.get(JobRecord, fresh_id))
+        s.commit()
