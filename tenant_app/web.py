@@ -19,7 +19,7 @@ from .services.brands import maker_name as network_maker_name
 from .services.targets import METRICS as TARGET_METRICS
 from .services.phones import format_phone
 from .services.privacy import mask_phone
-from .services import onboarding
+from .services import my_work, onboarding
 from .services.stations import alert_reason
 
 ORG_KIND_LABELS = {
@@ -35,6 +35,18 @@ PARTY_HOME = {
     "bodybuilder": "bodybuilder.home",
     "service": "station.home",
 }
+
+
+def due_badge() -> int | None:
+    """The count of what is due for the signed-in person, once per request. The policies'
+    scopes are applied directly (not through scope(), which would mark the view authorised)."""
+    if not current_user.is_authenticated:
+        return None
+    if "due_badge" not in g:
+        from .policies.base import policy_for
+        g.due_badge = my_work.due_count(current_user, lambda stmt, model: policy_for(model).scope(current_user, stmt),
+                                        PARTY_HOME[current_user.party].split(".")[0])
+    return g.due_badge
 
 
 def locale_selector() -> str:
@@ -138,7 +150,7 @@ def init_app(app):
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,
         vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, VocabularyAlias=VocabularyAlias, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args, setup_steps=setup_steps, controlled=controlled,
-        svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS, alert_reason=alert_reason,
+        svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS, alert_reason=alert_reason, due_badge=due_badge,
         TrainingSession=TrainingSession, Evaluation=Evaluation, ScorecardTemplate=ScorecardTemplate, ServiceSettings=ServiceSettings, Project=Project, MarketingEvent=MarketingEvent,
     )
     app.register_error_handler(403, _error(403, _l("无权访问"), _l("您没有执行此操作的权限。")))
