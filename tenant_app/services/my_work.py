@@ -123,7 +123,7 @@ def _own_ledger_sources(user, bp: str, today: date) -> list[Source]:
             .group_by(CallbackPlan.id, CallbackPlan.title).order_by(CallbackPlan.id.desc()),
             lambda row: Item(row[1], str(_l("%(n)s 项未分配", n=row[2])), f"{bp}.callback_plan",
                              {"plan_id": row[0], "assignee_id": "none"}),
-            more=(f"{bp}.callback_plans", {}), empty=_l("计划项都已分配。")))
+            more=(f"{bp}.callback_plans", {}), empty=_l("计划项都已分配。"), due=False))
         out.append(Source(
             "no_sales_manager", _l("还没有负责业务经理的客户"), Customer,
             select(Customer).where(Customer.responsible_id.is_(None)).order_by(Customer.id.desc()),
