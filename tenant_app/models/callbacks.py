@@ -43,6 +43,9 @@ class CallbackItem(NetworkOwned, Audited, db.Model):
     __table_args__ = (
         UniqueConstraint("plan_id", "customer_id", "method"),
         Index("ix_callback_items_assignee_due", "assignee_id", "status", "due_on"),
+        # the due list and the dashboard of a large dealer: index-only (RLS reads network_id, scope org_id)
+        Index("ix_callback_items_org_status_due", "network_id", "org_id", "status", "due_on", "id", "assignee_id"),
+        Index("ix_callback_items_org_assignee_due", "network_id", "org_id", "assignee_id", "status", "due_on"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("callback_plans.id", ondelete="CASCADE"), index=True)

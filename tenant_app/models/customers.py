@@ -25,6 +25,8 @@ class Customer(NetworkOwned, Audited, Timestamps, db.Model):
         Index("ix_customers_org_phone", "org_id", "phone_key"),
         Index("ix_customers_ledger_name", "network_id", "org_id", "name", "id", "contact_name", "phone_key"),
         Index("ix_customers_ledger_heavy", "network_id", "org_id", "heavy_units", "id"),
+        Index("ix_customers_org_intent", "network_id", "org_id", "intent_level"),  # the dashboard's intent counts
+        Index("ix_customers_org_responsible", "network_id", "org_id", "responsible_id", "id"),  # without a manager
         Index("ix_customers_ledger_segment_heavy", "network_id", "org_id", "segment", "heavy_units", "id"),
         Index("ix_customers_ledger_counts", "network_id", "org_id", "klass", "segment", "name", "contact_name",
               "phone_key"),
@@ -84,7 +86,9 @@ class FleetEntry(NetworkOwned, db.Model):
     __table_args__ = (Index("ix_fleet_entries_org_brand", "network_id", "org_id", "brand_id", "customer_id"),
                       Index("ix_fleet_entries_brand_customer", "brand_id", "customer_id"),
                       Index("ix_fleet_entries_customer_brand", "customer_id", "brand_id"),
-                      Index("ix_fleet_entries_model", "model_id"))
+                      Index("ix_fleet_entries_model", "model_id"),
+                      # the dashboard's rival brands of one ledger, index-only
+                      Index("ix_fleet_entries_org_brand_quantity", "network_id", "org_id", "brand_id", "quantity"))
     id: Mapped[int] = mapped_column(primary_key=True)
     # The customer's organisation, copied (kept by services.ledger's flush hook) so a brand
     # filter reads one dealer's lines only.

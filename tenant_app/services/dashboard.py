@@ -37,8 +37,8 @@ def figures(org_id: int, today: date | None = None) -> dict:
         .group_by(Customer.intent_level)).all())
     rivals = db.session.execute(
         select(Brand.name, func.sum(FleetEntry.quantity))
-        .join(FleetEntry, FleetEntry.brand_id == Brand.id).join(Customer, Customer.id == FleetEntry.customer_id)
-        .where(Customer.org_id == org_id, Brand.is_own.is_(False))
+        .join(FleetEntry, FleetEntry.brand_id == Brand.id)  # fleet lines carry their ledger's org: no join
+        .where(FleetEntry.org_id == org_id, Brand.is_own.is_(False))
         .group_by(Brand.name).order_by(func.sum(FleetEntry.quantity).desc()).limit(10)).all()
     return {
         "funnel": [("ledger", ledger), ("called", called), ("following", following), ("won", won)],

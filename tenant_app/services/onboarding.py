@@ -47,9 +47,11 @@ def pending_unknown_values(org) -> int:
 def setup_steps(org, today: date | None = None) -> list[Step]:
     """The five steps for the organisation, in order, each done or not from the data."""
     first, last = month_bounds(today or date.today())
-    customers, without = db.session.execute(
-        select(func.count(Customer.id), func.count(Customer.id).filter(Customer.responsible_id.is_(None)))
-        .where(Customer.org_id == org.id)).one()
+    # whether the ledger has anyone (not how many: a count of 100,000 rows on every home view),
+    # and how many have no sales manager (an index range)
+    customers = int(db.session.scalar(select(Customer.id).where(Customer.org_id == org.id).limit(1)) is not None)
+    without = db.session.scalar(select(func.count(Customer.id)).where(Customer.org_id == org.id,
+                                                                      Customer.responsible_id.is_(None)))
     plans = db.session.scalars(select(CallbackPlan.id).where(
         CallbackPlan.org_id == org.id, CallbackPlan.starts_on <= last, CallbackPlan.ends_on >= first)
         .order_by(CallbackPlan.starts_on.desc(), CallbackPlan.id.desc())).all()
