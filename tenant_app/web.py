@@ -1,6 +1,7 @@
 """Presentation helpers shared by every blueprint: language, template globals, error pages."""
 from __future__ import annotations
 
+import re
 from functools import partial
 
 from flask import current_app, flash, g, has_request_context, render_template, request, session
@@ -72,6 +73,27 @@ def phone_for(record) -> str:
     """The phone of a person record as the current user may see it: grouped (138 1234 5678), or masked."""
     if can(current_user, "view_phone", record):
         return format_phone(record.phone)
+    return mask_phone(record.phone)
+
+
+def dial_link(phone: str | None):
+    """A whole number as a tap-to-call link with a text-message link beside it (phones in the
+    field); the number dialled is its digits (and a leading +)."""
+    from markupsafe import Markup
+    shown = format_phone(phone)
+    if not shown:
+        return ""
+    digits = re.sub(r"[^\d+]", "", phone)
+    return Markup('<a class="tel" href="tel:{d}" data-test="tel">{s}</a> '
+                  '<a class="sms" href="sms:{d}" data-test="sms" aria-label="{label}" title="{label}">✉</a>').format(
+        d=digits, s=shown, label=_l("发短信"))
+
+
+def phone_link(record):
+    """phone_for as a link: tap to call or text where the user may see the whole number; the
+    masked number stays plain text."""
+    if can(current_user, "view_phone", record):
+        return dial_link(record.phone)
     return mask_phone(record.phone)
 
 
@@ -150,7 +172,7 @@ def init_app(app):
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,
         vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, VocabularyAlias=VocabularyAlias, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args, setup_steps=setup_steps, controlled=controlled,
-        svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS, alert_reason=alert_reason, due_badge=due_badge,
+        svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS, alert_reason=alert_reason, due_badge=due_badge, phone_link=phone_link, dial_link=dial_link,
         TrainingSession=TrainingSession, Evaluation=Evaluation, ScorecardTemplate=ScorecardTemplate, ServiceSettings=ServiceSettings, Project=Project, MarketingEvent=MarketingEvent,
     )
     app.register_error_handler(403, _error(403, _l("无权访问"), _l("您没有执行此操作的权限。")))
