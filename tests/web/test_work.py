@@ -108,7 +108,7 @@ def test_assignment_due_list_and_overdue(shop, in_network, world):
                                                            "action": "assign", "responsible": "none"})
     assert {a for *_, a, _ in _items(in_network, world, shop["customers"]["new"])} == {sales_id}
     sales = shop["as"]("sales_manager")
-    html = sales.get("/d/callbacks").get_data(as_text=True)
+    html = sales.get("/d/callbacks?when=all").get_data(as_text=True)
     assert "新客户甲" in html and "大客户物流" in html
     any_overdue = any(d < date.today() for *_, d in _items(in_network, world, shop["customers"]["big"]))
     assert ("逾期" in html) == any_overdue or "逾期" in html

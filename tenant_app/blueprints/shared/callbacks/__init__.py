@@ -1,7 +1,7 @@
 """Callbacks (回访): the due list, the visit calendar, plans and their assignment, the strategy matrix, recording a callback."""
 import calendar
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -39,17 +39,29 @@ def assignee_filter():
 ITEM_ROWS = (selectinload(CallbackItem.customer), selectinload(CallbackItem.assignee))
 
 
+WHEN = ("due", "week", "all")  # today and overdue (what a list opens on), also the coming week, every planned
+
+
 @routes.route("/callbacks", endpoint="callbacks")
 def due_list():
     authorize(current_user, "list", CallbackItem)
+    today = date.today()
     stmt = scope(current_user, select(CallbackItem).where(CallbackItem.status == "planned"), CallbackItem)
     assignee = assignee_filter()
     if assignee:
         stmt = stmt.where(CallbackItem.assignee_id == assignee)
+    when = request.args.get("when", "due") if request.args.get("when") in WHEN else "due"
+    due_now = db.session.scalar(select(func.count()).select_from(
+        stmt.where(CallbackItem.due_on <= today).with_only_columns(CallbackItem.id).subquery()))
     if request.args.get("overdue"):
-        stmt = stmt.where(CallbackItem.due_on < date.today())
-    page = paginate(stmt.options(*ITEM_ROWS).order_by(CallbackItem.due_on, CallbackItem.id))
-    return render_template("callbacks/due.html", page=page, today=date.today(), staff=org_staff(), assignee=assignee)
+        stmt = stmt.where(CallbackItem.due_on < today)
+    elif when != "all":
+        stmt = stmt.where(CallbackItem.due_on <= (today if when == "due" else today + timedelta(days=7)))
+    # today's first, then back in time; the week and the whole list in date order
+    order = (CallbackItem.due_on.desc(), CallbackItem.id) if when == "due" else (CallbackItem.due_on, CallbackItem.id)
+    page = paginate(stmt.options(*ITEM_ROWS).order_by(*order))
+    return render_template("callbacks/due.html", page=page, today=today, staff=org_staff(), assignee=assignee,
+                           when=when, due_now=due_now)
 
 
 @routes.route("/callbacks/calendar", endpoint="callbacks_calendar")

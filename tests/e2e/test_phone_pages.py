@@ -1,0 +1,54 @@
+"""A sales manager's pages on a 390 × 844 phone: lists as cards, filters folded behind one
+button, no page wider than the screen, numbers to tap. SCREENSHOTS_DIR keeps the pictures."""
+import os
+
+import pytest
+
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.e2e
+SHOTS = os.environ.get("SCREENSHOTS_DIR")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+def _fits(page, name):
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{name} is wider than the phone"
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"phone-{name}.png"), full_page=True)
+
+
+def test_a_sales_managers_lists_on_a_phone(browser, live_server):
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "gx-lz-001.sales1")
+        page.goto(f"{live_server}/d/callbacks")
+        due_now = int(page.locator('[data-test="due-now"]').inner_text())
+        rows = page.locator('[data-test="due"] tbody tr')
+        assert rows.count() == min(due_now, 50) > 0, "the list opens on today and overdue, with their count"
+        assert page.evaluate("getComputedStyle(document.querySelector('[data-test=due] tbody tr')).display") == "block"
+        assert not page.locator("#due-filters").is_visible(), "the filters fold behind one button"
+        page.locator('[data-test="toggle-due-filters"]').click()
+        page.locator("#due-filters").wait_for(state="visible")
+        action = rows.first.locator("a.btn")
+        assert action.bounding_box()["height"] >= 44
+        _fits(page, "due")
+        page.goto(f"{live_server}/d/callbacks?when=all")
+        _fits(page, "due-all")
+        action_href = None
+        page.goto(f"{live_server}/d/callbacks")
+        action_href = rows.first.locator("a.btn").get_attribute("href")
+        page.goto(f"{live_server}{action_href}")
+        tel = page.locator('[data-test="dial"] a.tel')
+        assert tel.get_attribute("href").startswith("tel:") and tel.bounding_box()["height"] >= 44
+        assert page.locator('[data-test="dial"] a.sms').get_attribute("href").startswith("sms:")
+        _fits(page, "record")
+        page.goto(f"{live_server}/d/customers")
+        assert not page.locator("#ledger-filters").is_visible() and page.locator('input[name="q"]').is_visible()
+        first = page.locator('[data-test="ledger"] tbody tr').first
+        assert first.evaluate("r => getComputedStyle(r).display") == "block", "a customer is a card"
+        assert first.bounding_box()["y"] < 844 * 1.5, "the first customer is near the top, not below nine filters"
+        assert first.locator("a.tel").count() == 1, "the number is there to tap"
+        _fits(page, "ledger")
+    finally:
+        context.close()
