@@ -11,8 +11,18 @@ SHOTS = os.environ.get("SCREENSHOTS_DIR")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
+# visible cells holding two or more characters but narrower than two of them: text one character a line
+SQUEEZED = """() => Array.from(document.querySelectorAll('td, th')).filter(c => {
+  const r = c.getBoundingClientRect(), text = c.innerText.trim();
+  return r.width > 0 && r.height > 0 && text.length >= 2 && !/^[\\d.\\s/%-]+$/.test(text)
+    && r.width < 2 * parseFloat(getComputedStyle(c).fontSize);
+}).map(c => c.innerText.trim().slice(0, 12))"""
+
+
 def _fits(page, name):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{name} is wider than the phone"
+    squeezed = page.evaluate(SQUEEZED)
+    assert not squeezed, f"{name}: cells squeezed to one character a line: {squeezed[:6]}"
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"phone-{name}.png"), full_page=True)
 
@@ -50,5 +60,32 @@ def test_a_sales_managers_lists_on_a_phone(browser, live_server):
         assert first.bounding_box()["y"] < 844 * 1.5, "the first customer is near the top, not below nine filters"
         assert first.locator("a.tel").count() == 1, "the number is there to tap"
         _fits(page, "ledger")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("who,home,urls", [
+    ("gx-lz-001.gm", "/d/", ["/d/opportunities", "/d/tasks", "/d/events", "/d/expenses"]),
+    ("sv-lz-01.mgr", "/s/", ["/s/repairs", "/s/callbacks"]),
+    ("admin", "/m/", ["/m/alerts", "/m/dealers"]),
+])
+def test_every_list_is_cards_on_a_phone(browser, live_server, who, home, urls):
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, who, home=home)
+        for url in urls:
+            page.goto(f"{live_server}{url}")
+            name = url.strip("/").replace("/", "-")
+            _fits(page, name)
+            rows = page.locator("table.table-cards tbody tr")
+            if rows.count():
+                assert rows.first.evaluate("r => getComputedStyle(r).display") == "block", url
+                labelled = rows.first.locator("td[data-label]")
+                assert labelled.count() >= 1, f"{url}: the card's lines say what they are"
+                for i in range(labelled.count()):
+                    cell = labelled.nth(i)
+                    if cell.is_visible():
+                        assert cell.bounding_box()["width"] >= 24, f"{url}: a cell squeezed to a sliver"
     finally:
         context.close()
