@@ -53,6 +53,11 @@ def test_a_sales_managers_lists_on_a_phone(browser, live_server):
         assert tel.get_attribute("href").startswith("tel:") and tel.bounding_box()["height"] >= 44
         assert page.locator('[data-test="dial"] a.sms').get_attribute("href").startswith("sms:")
         _fits(page, "record")
+        page.goto(f"{live_server}/d/callbacks/calendar")
+        assert not page.locator('[data-test="calendar"]').is_visible(), "no month grid on a phone"
+        agenda = page.locator('[data-test="agenda"] .agenda-day')
+        assert agenda.count() > 0 and agenda.first.locator("a.agenda-item").count() > 0, "a day per row"
+        _fits(page, "calendar")
         page.goto(f"{live_server}/d/customers")
         assert not page.locator("#ledger-filters").is_visible() and page.locator('input[name="q"]').is_visible()
         first = page.locator('[data-test="ledger"] tbody tr').first

@@ -88,7 +88,7 @@ def calendar_view():
     prev_month = (first.replace(day=1) - date.resolution).strftime("%Y-%m")
     next_month = (last + date.resolution).strftime("%Y-%m")
     return render_template("callbacks/calendar.html", weeks=weeks, by_day=by_day, first=first, prev_month=prev_month,
-                           next_month=next_month)
+                           next_month=next_month, today=date.today())
 
 
 def _plan_made(created: int, assigned: int) -> str:
