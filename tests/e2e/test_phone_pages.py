@@ -52,6 +52,15 @@ def test_a_sales_managers_lists_on_a_phone(browser, live_server):
         tel = page.locator('[data-test="dial"] a.tel')
         assert tel.get_attribute("href").startswith("tel:") and tel.bounding_box()["height"] >= 44
         assert page.locator('[data-test="dial"] a.sms').get_attribute("href").startswith("sms:")
+        steps = page.locator('[data-test="steps"] label.step-check')
+        assert steps.count() >= 5 and all(steps.nth(i).bounding_box()["height"] >= 44 for i in range(steps.count()))
+        level = page.locator('[data-test="intent-level"]')
+        assert level.inner_text() == "无"
+        page.locator('[name="has_intent"]').check()
+        page.select_option('[name="when"]', "6m")
+        assert level.inner_text() == "2级", "the intent's level shown as it is derived"
+        steps.first.click()
+        assert steps.first.locator("input").is_checked(), "tapping the line ticks the box"
         _fits(page, "record")
         page.goto(f"{live_server}/d/callbacks/calendar")
         assert not page.locator('[data-test="calendar"]').is_visible(), "no month grid on a phone"
