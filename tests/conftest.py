@@ -98,7 +98,7 @@ def world(app):
     from tenant_app.models import (AfterSaleTask, Announcement, Appeal, Brand, Callback, CallbackCheck, CallbackPlan,
                                    Customer, Evaluation, Expense, JobRecord, Network, Opportunity, Organisation,
                                    HotAlert, MarketingEvent, Project, ProjectDocument, RepairOrder, Scorecard, ServiceCallback, Stakeholder, TrainingInvitation, TrainingSession, User,
-                                   TruckModel, Vehicle, VerificationSample)
+                                   TruckModel, Vehicle, VerificationSample, VisitCheckIn, VisitPhoto)
     from tenant_app.services import training
     from tenant_app.services.deals import with_check_digit
     from tenant_app.tenancy import use_network
@@ -109,7 +109,7 @@ def world(app):
                          "task": [], "job": [], "brand": [], "sample": [], "check": [], "expense": [],
                          "announcement": [], "evaluation": [], "card": [], "appeal": [], "session": [],
                          "vehicle": [], "repair": [], "service_callback": [], "alert": [], "project": [],
-                         "document": [], "event": [], "truck_model": []}}
+                         "document": [], "event": [], "truck_model": [], "photo": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -143,6 +143,10 @@ def world(app):
                                         ends_on=date(2026, 12, 31), size=1)
             sample.checks = [CallbackCheck(network_id=net.id, org_id=dealer.id, callback_id=callback_id)]
             db.session.add(sample)
+            checkin = VisitCheckIn(network_id=net.id, org_id=dealer.id, callback_id=callback_id, status="refused")
+            checkin.photos = [VisitPhoto(network_id=net.id, org_id=dealer.id, path="/nonexistent", sha256="0" * 64,
+                                         width=1, height=1, bytes=1)]
+            db.session.add(checkin)
             db.session.add(Expense(network_id=net.id, org_id=dealer.id, spent_on=date(2026, 3, 1), category="events",
                                    amount=1200, description="答谢会场地"))
             db.session.add(Announcement(network_id=net.id, title=f"{net.code} 冬季促销", effective_from=date(2026, 12, 1),
@@ -199,7 +203,7 @@ def world(app):
                                 ("job", JobRecord), ("sample", VerificationSample), ("check", CallbackCheck),
                                 ("expense", Expense), ("card", Scorecard), ("appeal", Appeal), ("repair", RepairOrder),
                                 ("service_callback", ServiceCallback), ("alert", HotAlert),
-                                ("document", ProjectDocument), ("event", MarketingEvent)):
+                                ("document", ProjectDocument), ("event", MarketingEvent), ("photo", VisitPhoto)):
                 rec[kind] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                     select(model.id, model.org_id).order_by(model.id).limit(40))]
             db.session.rollback()

@@ -17,9 +17,10 @@ from .targets import Target
 from .training import PREPARATION_ITEMS, PreparationAudit, TrainingInvitation, TrainingSession
 from .users import ROLES, User
 from .verification import CallbackCheck, VerificationSample
+from .visits import VisitCheckIn, VisitPhoto
 from .vocabulary import VocabularyAlias
 
-__all__ = ["LoginSession", "EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
+__all__ = ["VisitCheckIn", "VisitPhoto", "LoginSession", "EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
            "SURVEY_ASPECTS", "HotAlert", "RepairOrder", "ServiceCallback", "ServiceSettings", "Vehicle", "Appeal", "Deduction", "Evaluation", "EvaluationSchedule", "Scorecard", "ScorecardTemplate",
            "PREPARATION_ITEMS", "PreparationAudit", "TrainingInvitation", "TrainingSession", "Acknowledgement", "Announcement", "AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",

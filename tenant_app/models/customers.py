@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -63,6 +63,9 @@ class Customer(NetworkOwned, Audited, Timestamps, db.Model):
     fleet_since: Mapped[int | None] = mapped_column(default=None)  # year of the oldest vehicle in use
     last_bought: Mapped[int | None] = mapped_column(default=None)  # year of the newest: the callback cohort
     intent_level: Mapped[int | None] = mapped_column(default=None, index=True)
+    # where the customer is (its yard, its office): from its first located visit, or set by hand
+    site_lat: Mapped[float | None] = mapped_column(Float, default=None)
+    site_lon: Mapped[float | None] = mapped_column(Float, default=None)
 
     fleet: Mapped[list["FleetEntry"]] = relationship(back_populates="customer", cascade="all, delete-orphan",
                                                      order_by="FleetEntry.id")

@@ -24,6 +24,8 @@ class Network(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # the maker's network administrators must sign in with a second factor (TOTP)
     admin_totp_required: Mapped[bool] = mapped_column(default=False)
+    # a visit checked in farther than this from the customer's site is flagged (services.visits)
+    visit_far_m: Mapped[int] = mapped_column(default=2000)
 
 
 class Organisation(NetworkOwned, Audited, Timestamps, db.Model):

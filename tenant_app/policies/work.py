@@ -1,9 +1,9 @@
 """The ledger's daily work: callback plans and records, opportunities, after-sale tasks.
 All of it belongs to one dealer (or body-builder): its staff see it, the keepers of
 the ledger manage it, and a person acts on what is assigned to them."""
-from ..models import (AfterSaleTask, Callback, CallbackItem, CallbackPlan, CallbackStrategy, Expense, JobRecord,
+from ..models import (VisitCheckIn, VisitPhoto, AfterSaleTask, Callback, CallbackItem, CallbackPlan, CallbackStrategy, Expense, JobRecord,
                       MarketingEvent, Opportunity)
-from .base import Policy, is_network_admin
+from .base import Policy, in_regions, is_maker, is_network_admin, own_or_regions
 from .customers import LEDGER_KEEPERS, _own_ledger
 
 APPROVERS = ("general_manager", "brand_manager", "manager")
@@ -131,3 +131,22 @@ class MarketingEventPolicy(_OrgWork):
 
     def can_edit(self, user, event):
         return _same_org(user, event) and user.has_role(*LEDGER_KEEPERS)
+
+
+class VisitPhotoPolicy(Policy):
+    """A visit's photos: the organisation that made the visit, and the maker's staff in its regions
+    (who check callbacks)."""
+    model = VisitPhoto
+
+    def can_view(self, user, photo):
+        return _same_org(user, photo) or (is_maker(user) and in_regions(user, photo.org))
+
+    def scope(self, user, stmt):
+        return own_or_regions(VisitPhoto, user, stmt)
+
+
+class VisitCheckInPolicy(VisitPhotoPolicy):
+    model = VisitCheckIn
+
+    def scope(self, user, stmt):
+        return own_or_regions(VisitCheckIn, user, stmt)

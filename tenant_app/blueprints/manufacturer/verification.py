@@ -1,14 +1,16 @@
 """Callback verification: random samples of a dealer's callbacks, checked by phone."""
-from flask import redirect, render_template, request, url_for
+import io
+
+from flask import redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Callback, CallbackCheck, VerificationSample
+from ...models import Callback, CallbackCheck, VerificationSample, VisitCheckIn, VisitPhoto
 from ...policies import authorize, scope
-from ...services import verification as verify
+from ...services import verification as verify, visits
 from ..actions import attempt
 from ..routing import Routes
 from .forms import SampleForm
@@ -42,8 +44,22 @@ def verification_sample(sample_id):
                                 .options(selectinload(CallbackCheck.callback).selectinload(Callback.customer),
                                          selectinload(CallbackCheck.callback).selectinload(Callback.by))
                                 .order_by(CallbackCheck.id)).all()
+    # the proof of each sampled visit: where it was recorded from, its photos
+    checkins = {c.callback_id: c for c in db.session.scalars(scope(current_user, select(VisitCheckIn).where(
+        VisitCheckIn.callback_id.in_([c.callback_id for c in checks])), VisitCheckIn)
+        .options(selectinload(VisitCheckIn.photos)))}
     looked_at(sample.org, "verification")
-    return render_template("manufacturer/verification_sample.html", sample=sample, checks=checks, org=sample.org)
+    return render_template("manufacturer/verification_sample.html", sample=sample, checks=checks, org=sample.org,
+                           checkins=checkins, visit_methods=visits.VISIT_METHODS)
+
+
+@routes.route("/visits/photos/<int:photo_id>", endpoint="visit_photo")
+def visit_photo(photo_id):
+    photo = authorize(current_user, "view", db.session.get(VisitPhoto, photo_id))
+    data = visits.read_photo(photo)
+    if data is None:
+        authorize(current_user, "view", None)
+    return send_file(io.BytesIO(data), mimetype="image/jpeg", download_name=f"visit-{photo.id}.jpg")
 
 
 @routes.route("/verification/<int:sample_id>/checks/<int:check_id>", methods=["POST"])

@@ -1,9 +1,11 @@
 """Callbacks (回访): the due list, the visit calendar, plans and their assignment, the strategy matrix, recording a callback."""
 import calendar
+import io
+import os
 from collections import defaultdict
 from datetime import date, timedelta
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,9 +16,9 @@ from .... import vocab
 from ....extensions import db
 from ....jobs import enqueue
 from ....jobs.callbacks import generate_callback_plan
-from ....models import CallbackItem, CallbackPlan, CallbackStrategy, Customer, JobRecord
+from ....models import CallbackItem, CallbackPlan, CallbackStrategy, Customer, JobRecord, VisitPhoto
 from ....policies import authorize, can, scope
-from ....services import callbacks as cbs
+from ....services import callbacks as cbs, visits
 from ...actions import attempt
 from ...listing import db_int, paginate
 from ...routing import Routes
@@ -227,6 +229,24 @@ def record(customer_id):
     if form.validate_on_submit():
         data = form.data_fields()
         data["steps"] = [s for s in data["steps"] if s in steps]
-        if attempt(lambda: cbs.record_callback(customer, current_user, data, item), _("回访已记录。")):
+        photos = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+
+        def act():
+            made = cbs.record_callback(customer, current_user, data, item)
+            visits.check_in(made, customer, status=request.form.get("geo_status", ""), lat=request.form.get("lat"),
+                            lon=request.form.get("lon"), accuracy=request.form.get("accuracy"), photos=photos,
+                            store=os.path.join(current_app.instance_path, "visits"))
+            return made
+        if attempt(act, _("回访已记录。")):
             return redirect(url_for(".customer", customer_id=customer.id))
-    return render_template("callbacks/record.html", form=form, customer=customer, item=item)
+    return render_template("callbacks/record.html", form=form, customer=customer, item=item,
+                           visit_methods=visits.VISIT_METHODS, max_photos=visits.MAX_PHOTOS)
+
+
+@routes.route("/visits/photos/<int:photo_id>", endpoint="visit_photo")
+def visit_photo(photo_id):
+    photo = authorize(current_user, "view", db.session.get(VisitPhoto, photo_id))
+    data = visits.read_photo(photo)
+    if data is None:
+        authorize(current_user, "view", None)  # gone or altered: 404
+    return send_file(io.BytesIO(data), mimetype="image/jpeg", download_name=f"visit-{photo.id}.jpg")
