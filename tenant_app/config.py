@@ -71,5 +71,7 @@ def load(instance_path: str) -> dict:
         "PAGE_SIZE": 50,
         # A ledger larger than this gets its callback plan from a job (with progress), not the request.
         "PLAN_INLINE_CUSTOMERS": int(env("PLAN_INLINE_CUSTOMERS", "3000")),
+        # A ledger export of more rows than this is written by a job (with progress), not the request.
+        "EXPORT_INLINE_ROWS": int(env("EXPORT_INLINE_ROWS", "2000")),
         "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,  # uploads: services.ledger_excel checks the file itself
     }

@@ -5,7 +5,8 @@ workers and Redis:
 - queues PDFs that no job is rendering (a render finished beside an appeal, say);
 - queues again any job the database says is queued or running but RQ has lost: Redis
   restarted empty, or a worker died with the job (its heartbeat stopped);
-- removes ledger uploads checked but not confirmed within a day (jobs.ledger);
+- removes ledger uploads checked but not confirmed within a day (jobs.ledger), and ledger
+  exports a day old (jobs.exports);
 - gives up a job lost MAX_STARTS times (a work horse killed outright leaves no failure behind).
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..models.base import utcnow
 from ..services import scorecards as service
 from ..tenancy import use_network
 from . import KILLED, JobRefused, enqueue, refuse, rerun, rq_id
+from .exports import expire_exports
 from .ledger import expire_uploads
 from .scorecards import plan_renders, render_pdfs, start_evaluation
 
@@ -49,6 +51,7 @@ def tick(today: date | None = None) -> list[str]:
             said += _due_evaluation(network, today)
             said += _unrendered(network)
             said += expire_uploads(network)
+            said += expire_exports(network)
             if redis is not None:
                 said += _lost_jobs(network, redis)
     return said

@@ -20,14 +20,15 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
+from copy import copy
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Callable, Iterable
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
@@ -589,14 +590,53 @@ def _written(customer, field: str, maker: str = "") -> str | None:
     return waiting
 
 
-def export_ledger(customers: Iterable[Customer], path_or_stream, own_brand: str = "柳汽") -> None:
+def _text_cell(ws, value):
+    """A write-only cell; text that looks like a formula stays text (spreadsheet injection)."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def _write_only_header(ws, own_brand: str, groups: int) -> None:
+    """_deck_sheet's two header rows, merged group cells and widths, for a write-only sheet
+    (rows go out as they are appended: memory stays flat however long the ledger)."""
+    head = _deck_sheet(Workbook(), own_brand, groups)  # laid out once, copied cell by cell with its style
+    for row in head.iter_rows(min_row=1, max_row=2):
+        out = []
+        for c in row:
+            cell = WriteOnlyCell(ws, c.value)
+            cell.font, cell.alignment, cell.fill, cell.border = (copy(c.font), copy(c.alignment), copy(c.fill),
+                                                                 copy(c.border))
+            out.append(cell)
+        ws.append(out)
+    for merged in head.merged_cells.ranges:
+        ws.merged_cells.add(str(merged))
+    for letter, dim in head.column_dimensions.items():
+        ws.column_dimensions[letter].width = dim.width
+    ws.freeze_panes = head.freeze_panes
+
+
+def fleet_groups(customers: Iterable[Customer]) -> int:
+    return max([FLEET_GROUPS] + [len(c.fleet) for c in customers])
+
+
+def export_ledger(customers: Iterable[Customer], path_or_stream, own_brand: str = "柳汽", groups: int | None = None,
+                  progress: Callable[[int], None] | None = None) -> int:
     """The deck's layout: two header rows with merged group cells, brand/model/quantity groups
-    (three, or as many as the longest fleet, so a re-import loses no line), then 补充信息."""
-    customers = list(customers)
-    groups = max([FLEET_GROUPS] + [len(c.fleet) for c in customers])
-    wb = Workbook()
-    ws = _deck_sheet(wb, own_brand, groups)
+    (three, or as many as the longest fleet, so a re-import loses no line), then 补充信息.
+    Written in openpyxl's write-only mode (rows go to a temporary file as they come); `groups`
+    given, the customers are streamed (the export job's way), else read first to count them.
+    progress(n) every 1,000 rows. Returns the rows written."""
+    if groups is None:
+        customers = list(customers)
+        groups = fleet_groups(customers)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("客户信息管理台帐")
+    _write_only_header(ws, own_brand, groups)
     this_year = date.today().year
+    n = 0
     for n, c in enumerate(customers, start=1):
         cells = [n, c.region, c.name, _written(c, "transport_type"), _written(c, "nature"), c.contact_name, c.phone]
         for i in range(groups):
@@ -606,8 +646,11 @@ def export_ledger(customers: Iterable[Customer], path_or_stream, own_brand: str 
                   f"{this_year - c.fleet_since}年" if (c.fleet_since and not c.own_since) else None,
                   vocab.CLASSES.get(c.klass, ""), c.notes or None,
                   _written(c, "use"), _written(c, "source", own_brand), c.responsible.name if c.responsible else None]
-        append_text_row(ws, cells)
+        ws.append([_text_cell(ws, v) for v in cells])
+        if progress and n % 1000 == 0:
+            progress(n)
     wb.save(path_or_stream)
+    return n
 
 
 def template_workbook(stream, own_brand: str = "") -> None:

@@ -9,13 +9,14 @@ def test_every_job_kind_is_declared_with_its_queue_and_importable_by_rq():
     from rq.utils import import_attribute, resolve_function_reference
 
     from tenant_app import jobs
-    from tenant_app.jobs import callbacks, ledger, scorecards
+    from tenant_app.jobs import callbacks, exports, ledger, scorecards
 
     expected = {"ledger_check": (ledger.check_ledger_file, "default"),
                 "ledger_import": (ledger.import_ledger_file, "default"),
                 "evaluate": (scorecards.evaluate_period, "reports"),
                 "scorecard_pdfs": (scorecards.render_pdfs, "reports"),
-                "callback_plan": (callbacks.generate_callback_plan, "default")}
+                "callback_plan": (callbacks.generate_callback_plan, "default"),
+                "ledger_export": (exports.export_ledger_file, "default")}
     for kind, (func, queue) in expected.items():
         assert jobs.runner(kind) is func and (func.kind, func.queue) == (kind, queue)
         assert func.timeout > 0

@@ -9,12 +9,15 @@ import secrets
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from .... import vocab
 from ....extensions import db
 from ....jobs import enqueue
+from ....jobs.exports import export_ledger_file
 from ....jobs.ledger import check_ledger_file, import_ledger_file, problem_path
 from ....models import Customer, JobRecord
 from ....policies import authorize, scope
@@ -30,7 +33,6 @@ from .forms import ConfirmImportForm, ImportForm
 routes = Routes(__name__)
 register = routes.register
 
-EXPORT_LIMIT = 100_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -142,12 +144,55 @@ def export():
     authorize(current_user, "list", Customer)
     query = LedgerQuery.from_args(request.args, current_user.org_id)
     stmt = query.where(scope(current_user, select(Customer), Customer)).order_by(Customer.name, Customer.id)
+    filename = f"ledger-{current_user.org.code}-{date.today():%Y%m%d}.xlsx"
+    size = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if size > current_app.config["EXPORT_INLINE_ROWS"]:  # too long for a request: a job writes it (a POST starts it)
+        return render_template("ledger_excel/export_start.html", rows=size, args=request.args.to_dict(),
+                               form=FlaskForm())
     customers = db.session.scalars(stmt.options(selectinload(Customer.fleet), selectinload(Customer.pending),
-                                                selectinload(Customer.responsible)).limit(EXPORT_LIMIT))
+                                                selectinload(Customer.responsible)))
     buf = io.BytesIO()
     brand = own_brand()
     export_ledger(customers, buf, own_brand=brand.name if brand else "")
     buf.seek(0)
-    filename = f"ledger-{current_user.org.code}-{date.today():%Y%m%d}.xlsx"
     return send_file(buf, as_attachment=True, download_name=filename, mimetype=XLSX)
 
+
+@routes.route("/customers/export", endpoint="customers_export_start", methods=["POST"])
+def export_start():
+    authorize(current_user, "list", Customer)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".customers"))
+    args = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    query = LedgerQuery.from_args(MultiDict(args), current_user.org_id)
+    size = db.session.scalar(select(func.count()).select_from(
+        query.where(scope(current_user, select(Customer.id), Customer)).subquery()))
+    record = _job("ledger_export", {"args": args, "filename": f"ledger-{current_user.org.code}-{date.today():%Y%m%d}.xlsx",
+                                    "rows": size})
+    db.session.commit()
+    enqueue(record, export_ledger_file)
+    return redirect(url_for(".customers_export_job", job_id=record.id))
+
+
+def _export_job(job_id) -> JobRecord:
+    record = authorize(current_user, "view", db.session.get(JobRecord, job_id))
+    if record.kind != "ledger_export":
+        authorize(current_user, "view", None)
+    return record
+
+
+@routes.route("/customers/export/<int:job_id>", endpoint="customers_export_job")
+def export_job(job_id):
+    record = _export_job(job_id)
+    return render_template("ledger_excel/export_job.html", job=record, refresh=not record.finished)
+
+
+@routes.route("/customers/export/<int:job_id>/file.xlsx", endpoint="customers_export_file")
+def export_file(job_id):
+    record = _export_job(job_id)
+    path = record.result.get("path", "") if record.status == "done" else ""
+    if not path or record.result.get("expired") or not os.path.exists(path):
+        authorize(current_user, "view", None)  # not ready, or removed after a day: 404
+    return send_file(path, as_attachment=True, download_name=record.result.get("filename") or "ledger.xlsx",
+                     mimetype=XLSX)
