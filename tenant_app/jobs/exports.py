@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
-from ..models import Customer, FleetEntry, JobRecord, Organisation, User
+from ..models import Customer, FleetEntry, JobRecord, Organisation, PendingValue, User
 from ..models.base import utcnow
 from ..services import audit
 from ..services.brands import own_brand
@@ -37,8 +37,7 @@ def export_ledger_file(session, record) -> dict:
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     longest = session.scalar(select(func.count(FleetEntry.id)).where(FleetEntry.org_id == org.id)
                              .group_by(FleetEntry.customer_id).order_by(func.count(FleetEntry.id).desc()).limit(1))
-    rows = session.scalars(stmt.options(selectinload(Customer.fleet), selectinload(Customer.pending),
-                                        selectinload(Customer.responsible)).execution_options(yield_per=1000))
+    rows = _customers(session, stmt, org.id)
     folder = export_dir(current_app.instance_path, record.network_id, org.id)
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{record.id}.xlsx")
@@ -53,6 +52,34 @@ def export_ledger_file(session, record) -> dict:
     audit.record("export", network_id=network_id, obj=org, user=session.get(User, record.created_by_id),
                  summary=f"ledger export: {written} rows")
     return {"path": path, "rows": written, "filename": record.params.get("filename", "ledger.xlsx")}
+
+
+COLUMNS = (Customer.id, Customer.region, Customer.name, Customer.transport_type, Customer.nature, Customer.contact_name,
+           Customer.phone, Customer.own_since, Customer.fleet_since, Customer.klass, Customer.notes, Customer.use,
+           Customer.source, Customer.responsible_id)
+
+
+def _customers(session, stmt, org_id: int, chunk: int = 2000):
+    """The export's customers as plain records (what export_ledger reads of a Customer), in the
+    statement's order, a chunk at a time: three queries a chunk instead of ORM objects and their
+    relationships (a third of the job's time at 50,000)."""
+    names = dict(session.execute(select(User.id, User.name).where(User.org_id == org_id)).all())
+    ids = session.scalars(stmt.with_only_columns(Customer.id)).all()
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        found = {r.id: SimpleNamespace(**r._mapping, fleet=[], pending=[])
+                 for r in session.execute(select(*COLUMNS).where(Customer.id.in_(part)))}
+        for line in session.execute(select(FleetEntry.customer_id, FleetEntry.brand_text, FleetEntry.model,
+                                           FleetEntry.quantity).where(FleetEntry.customer_id.in_(part))
+                                    .order_by(FleetEntry.customer_id, FleetEntry.id)):
+            found[line.customer_id].fleet.append(line)
+        for value in session.execute(select(PendingValue.customer_id, PendingValue.field, PendingValue.text)
+                                     .where(PendingValue.customer_id.in_(part))):
+            found[value.customer_id].pending.append(value)
+        for customer_id in part:
+            c = found[customer_id]
+            c.responsible = SimpleNamespace(name=names[c.responsible_id]) if c.responsible_id in names else None
+            yield c
 
 
 def expire_exports(network) -> list[str]:
