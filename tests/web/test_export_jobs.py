@@ -66,3 +66,19 @@ def test_a_small_export_is_sent_at_once(build, login_as):
     got = login_as(user).get("/d/customers/export.xlsx")
     assert got.status_code == 200 and got.mimetype.endswith("sheet")
     assert load_workbook(io.BytesIO(got.data)).active["C3"].value == "小台帐客户"
+
+
+def test_the_bulk_bars_export_of_every_matching_row_is_the_filters_job(build, login_as, app, monkeypatch):
+    with build() as s:
+        shop = factories.org("dealer")
+        info = factories.user(shop, "information_manager")
+        for i in range(8):
+            factories.customer(shop, f"批量导出{i}", region="广西柳州" if i < 6 else "广西桂林")
+        user = info.username
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_ROWS", 3)
+    client = login_as(user)
+    resp = client.post("/d/customers/bulk", data={"action": "export", "selection": "all", "region": "柳州"})
+    assert resp.status_code == 302 and "/d/customers/export/" in resp.headers["Location"]
+    got = client.get(resp.headers["Location"] + "/file.xlsx")
+    ws = load_workbook(io.BytesIO(got.data)).active
+    assert sorted(ws.cell(r, 3).value for r in range(3, ws.max_row + 1)) == [f"批量导出{i}" for i in range(6)]

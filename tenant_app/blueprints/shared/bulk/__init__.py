@@ -6,10 +6,10 @@ policy's scope, so ids posted by hand never reach past it. An action is one tran
 import io
 from datetime import date
 
-from flask import flash, redirect, request, send_file, url_for
+from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ....extensions import db
@@ -24,6 +24,7 @@ from ....services.work_excel import callback_plan_workbook
 from ...actions import attempt
 from ...listing import flash_form_errors
 from ...routing import Routes
+from ..ledger_excel import start_export
 from ..staff import org_staff
 from .forms import BulkForm
 
@@ -112,6 +113,9 @@ def ledger_bulk():
         return db.session.scalars(select(Customer).where(Customer.id.in_(ids)).options(selectinload(Customer.fleet))
                                   .order_by(Customer.name, Customer.id)).all()
 
+    if action == "export" and db.session.scalar(select(func.count()).select_from(ids.subquery())) > \
+            current_app.config["EXPORT_INLINE_ROWS"]:  # only "every row of the filter" gets this long: the filter's job
+        return redirect(url_for(".customers_export_job", job_id=start_export(query.args())))
     if action == "export":
         rows = customers()
         if not rows:

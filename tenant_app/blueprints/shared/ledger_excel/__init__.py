@@ -165,6 +165,11 @@ def export_start():
     if not form.validate_on_submit():
         return redirect(url_for(".customers"))
     args = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    return redirect(url_for(".customers_export_job", job_id=start_export(args)))
+
+
+def start_export(args: dict) -> int:
+    """Queue an export job of the ledger under this filter (the caller authorised the list)."""
     query = LedgerQuery.from_args(MultiDict(args), current_user.org_id)
     size = db.session.scalar(select(func.count()).select_from(
         query.where(scope(current_user, select(Customer.id), Customer)).subquery()))
@@ -172,7 +177,7 @@ def export_start():
                                     "rows": size})
     db.session.commit()
     enqueue(record, export_ledger_file)
-    return redirect(url_for(".customers_export_job", job_id=record.id))
+    return record.id
 
 
 def _export_job(job_id) -> JobRecord:
