@@ -90,8 +90,8 @@ def _after_request(response):
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("X-Frame-Options", "DENY")
     h.setdefault("Referrer-Policy", "same-origin")
-    # the visit check-in reads the position, and photos come from the camera: this origin only
-    h.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=(self)")
+    # none by default; the callback form (a visit's check-in) allows this origin its position and camera
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     h.setdefault("Content-Security-Policy",
                  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                  "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")

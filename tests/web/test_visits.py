@@ -142,3 +142,10 @@ def test_network_administrators_set_the_threshold(login_as, world, in_network):
         s.commit()
     assert login_as("supervisor2").post("/m/callback-strategy/visit-threshold",
                                         data={"visit_far_m": "500"}).status_code == 403
+
+
+def test_only_the_callback_form_may_ask_for_the_position(visit_world, login_as):
+    client = login_as(visit_world["sales"])
+    form = client.get(f"/d/customers/{visit_world['customer']}/callbacks/new")
+    assert "geolocation=(self)" in form.headers["Permissions-Policy"]
+    assert "geolocation=()" in client.get("/d/customers").headers["Permissions-Policy"]

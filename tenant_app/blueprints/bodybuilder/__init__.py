@@ -1,7 +1,7 @@
 """The body-builder's pages (/b): every feature a body-builder has, one line each."""
 from ..party import party_blueprint
 from ..shared import (bulk, callbacks, customers, dashboard, events, expenses, home, ledger_excel, opportunities,
-                      projects, targets, tasks, work_excel)
+                      projects, search, targets, tasks, work_excel)
 
 bp = party_blueprint("bodybuilder", __name__)
 
@@ -18,3 +18,4 @@ dashboard.register(bp)      # funnel and work charts
 targets.register(bp)        # targets and progress
 expenses.register(bp)       # marketing budgets and expenses
 events.register(bp)         # marketing events
+search.register(bp)         # search from anywhere: customers, vehicles, opportunities

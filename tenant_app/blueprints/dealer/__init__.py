@@ -1,6 +1,6 @@
 """The dealer's pages (/d): every feature a dealer has, one line each."""
 from ..party import party_blueprint
-from ..shared import (bulk, callbacks, customers, dashboard, events, expenses, home, ledger_excel, opportunities,
+from ..shared import (bulk, callbacks, customers, dashboard, events, expenses, home, ledger_excel, opportunities, search,
                       targets, tasks, work_excel)
 
 bp = party_blueprint("dealer", __name__)
@@ -17,3 +17,4 @@ dashboard.register(bp)      # funnel and work charts
 targets.register(bp)        # the targets the manufacturer set, and progress
 expenses.register(bp)       # marketing budgets and expenses
 events.register(bp)         # marketing events (活动)
+search.register(bp)         # search from anywhere: customers, vehicles, opportunities

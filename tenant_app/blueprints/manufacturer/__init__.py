@@ -2,7 +2,7 @@
 from . import (alerts, announcements, brands, callback_strategy, expenses, home, organisations, scorecards, supervision,
                targets, training, users, verification, vocabulary)
 from ..party import party_blueprint
-from ..shared import projects
+from ..shared import projects, search
 from ..shared import scorecards as scorecard_card
 
 bp = party_blueprint("manufacturer", __name__)
@@ -23,3 +23,4 @@ scorecards.register(bp)         # templates, evaluations, PDFs, deductions, appe
 scorecard_card.register(bp)     # the scorecard card shared with the organisation's page
 projects.register(bp)           # co-development projects with body-builders
 alerts.register(bp)             # hot alerts and the service settings
+search.register(bp)         # search from anywhere: customers, vehicles, opportunities

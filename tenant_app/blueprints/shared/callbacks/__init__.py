@@ -5,7 +5,7 @@ import os
 from collections import defaultdict
 from datetime import date, timedelta
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -239,8 +239,10 @@ def record(customer_id):
             return made
         if attempt(act, _("回访已记录。")):
             return redirect(url_for(".customer", customer_id=customer.id))
-    return render_template("callbacks/record.html", form=form, customer=customer, item=item,
-                           visit_methods=visits.VISIT_METHODS, max_photos=visits.MAX_PHOTOS)
+    page = make_response(render_template("callbacks/record.html", form=form, customer=customer, item=item,
+                                         visit_methods=visits.VISIT_METHODS, max_photos=visits.MAX_PHOTOS))
+    page.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=(self)"  # the check-in's
+    return page
 
 
 @routes.route("/visits/photos/<int:photo_id>", endpoint="visit_photo")
