@@ -71,5 +71,10 @@ def load(instance_path: str) -> dict:
         "PAGE_SIZE": 50,
         # A ledger larger than this gets its callback plan from a job (with progress), not the request.
         "PLAN_INLINE_CUSTOMERS": int(env("PLAN_INLINE_CUSTOMERS", "3000")),
-        "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,  # uploads: services.ledger_excel checks the file itself
+        "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
+        # Notifications by e-mail: smtp://user:pass@host:587 (STARTTLS) or smtps://... (TLS); unset: e-mail off.
+        "SMTP_URL": env("SMTP_URL") or None,
+        "MAIL_FROM": env("MAIL_FROM") or "",
+        # The product's address as people reach it: the links in messages sent outside the product.
+        "BASE_URL": (env("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),  # uploads: services.ledger_excel checks the file itself
     }

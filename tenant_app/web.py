@@ -37,6 +37,11 @@ PARTY_HOME = {
 }
 
 
+def _unread_notifications() -> int:
+    from .services import notify
+    return notify.unread_count(current_user) if current_user.is_authenticated else 0
+
+
 def locale_selector() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and jobs speak the default language
@@ -134,6 +139,7 @@ def _data_error(exc):
 
 
 def init_app(app):
+    app.jinja_env.globals["unread_notifications"] = _unread_notifications  # the bell in the nav
     app.jinja_env.globals.update(
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,

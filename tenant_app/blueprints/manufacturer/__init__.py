@@ -1,6 +1,6 @@
 """The manufacturer's pages (/m): every feature the maker has, one line each."""
-from . import (alerts, announcements, brands, callback_strategy, expenses, home, organisations, scorecards, supervision,
-               targets, training, users, verification, vocabulary)
+from . import (alerts, announcements, brands, callback_strategy, expenses, home, notifications, organisations, scorecards,
+               supervision, targets, training, users, verification, vocabulary)
 from ..party import party_blueprint
 from ..shared import projects
 from ..shared import scorecards as scorecard_card
@@ -23,3 +23,4 @@ scorecards.register(bp)         # templates, evaluations, PDFs, deductions, appe
 scorecard_card.register(bp)     # the scorecard card shared with the organisation's page
 projects.register(bp)           # co-development projects with body-builders
 alerts.register(bp)             # hot alerts and the service settings
+notifications.register(bp)      # the notifications' delivery log
