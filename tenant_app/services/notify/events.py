@@ -160,7 +160,11 @@ def scorecards_issued(evaluation, session=None) -> None:
 # Hot alerts: the station's manager and the maker's staff of the region.
 
 def _alert_people(alert):
-    return _org_people(alert.org_id, ("manager",)), maker_staff_of(alert.org)
+    return _org_people(alert.org_id, ("manager",)), maker_staff_of(_station(alert))
+
+
+def _station(alert) -> Organisation:
+    return db.session.get(Organisation, alert.org_id)
 
 
 def _alert_body(alert) -> str:
@@ -170,7 +174,6 @@ def _alert_body(alert) -> str:
 
 
 def _tell_alert(alert, kind, key, title) -> None:
-    db.session.flush()
     station, maker = _alert_people(alert)
     body = _alert_body(alert)
     tell(station, kind, key, title, body, f"/s/alerts/{alert.id}", alert)
@@ -178,22 +181,23 @@ def _tell_alert(alert, kind, key, title) -> None:
 
 
 def alert_raised(alert) -> None:
-    if alert is None or alert.status != "open" or alert.callback_id is None:
+    db.session.flush()  # a new alert's defaults (status) and id
+    if alert is None or alert.status != "open":
         return
     _tell_alert(alert, "alert_raised", f"{alert.id}:{alert.reopened}",
-                _l("热点预警：%(station)s，限 %(day)s 前处理", station=alert.org.name, day=alert.deadline))
+                _l("热点预警：%(station)s，限 %(day)s 前处理", station=_station(alert).name, day=alert.deadline))
 
 
 def alert_overdue(alert) -> None:
     _tell_alert(alert, "alert_overdue", f"{alert.id}:{alert.deadline}",
-                _l("热点预警已逾期（期限 %(day)s）：%(station)s", day=alert.deadline, station=alert.org.name))
+                _l("热点预警已逾期（期限 %(day)s）：%(station)s", day=alert.deadline, station=_station(alert).name))
 
 
 def alert_closed(alert) -> None:
     if alert is None or alert.status != "closed":
         return
     _tell_alert(alert, "alert_closed", f"{alert.id}:{alert.closed_on}",
-                _l("热点预警已关闭：%(station)s", station=alert.org.name))
+                _l("热点预警已关闭：%(station)s", station=_station(alert).name))
 
 
 def alert_changed(alert) -> None:
