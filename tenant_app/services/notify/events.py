@@ -221,17 +221,17 @@ def training_invited(session) -> None:
     db.session.flush()
     tell(_users(i.user_id for i in session.invitations), "training", session.id,
          _l("培训邀请：%(title)s", title=session.title),
-         _l("%(day)s，%(place)s", day=session.held_on, place=session.place), "/org/training", session)
+         _l("培训时间：%(day)s，地点：%(place)s", day=session.held_on, place=session.place), "/org/training", session)
 
 
 # Jobs: who started it.
 
 def job_finished(record, session=None) -> None:
-    _job(record, "job_done", _l("%(what)s已完成", what=_l(JOB_KINDS.get(record.kind, ""))), session)
+    _job(record, "job_done", _l("已完成：%(what)s", what=_l(JOB_KINDS.get(record.kind, ""))), session)
 
 
 def job_failed(record, session=None) -> None:
-    _job(record, "job_failed", _l("%(what)s失败", what=_l(JOB_KINDS.get(record.kind, ""))), session)
+    _job(record, "job_failed", _l("未能完成：%(what)s", what=_l(JOB_KINDS.get(record.kind, ""))), session)
 
 
 def _job(record, kind, title, session) -> None:
