@@ -40,6 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     tenancy.init_app(app)
     ledger.init_app(app)
     audit.init_app(app)
+    from .jobs import notify
+    notify.init_app(app)  # notifications recorded in a transaction are sent after its commit
 
     from . import security, web
     security.init_app(app)

@@ -12,6 +12,7 @@ network_cli = AppGroup("network", help="Create and list networks (platform opera
 demo_cli = AppGroup("demo", help="The demo networks.")
 rq_cli = AppGroup("rq", help="Background jobs.")
 scorecards_cli = AppGroup("scorecards", help="Evaluate periods and render scorecards; the scheduler.")
+notify_cli = AppGroup("notify", help="Notifications: today's digests, a test message on a channel.")
 ledger_cli = AppGroup("ledger", help="Bulk import and export of a dealer's customer ledger (.xlsx).")
 
 
@@ -256,9 +257,83 @@ def scorecards_scheduler(once, interval):
         time.sleep(interval)
 
 
+@notify_cli.command("digest")
+@click.option("--network", "network_code", required=True)
+@click.option("--dry-run", is_flag=True, help="Print who would be told what; record and send nothing")
+def notify_digest(network_code, dry_run):
+    """Today's callback digests for everyone concerned (whatever their hour); each is sent once a day."""
+    from sqlalchemy import select
+
+    from .models import Network
+    from .models.base import utcnow
+    from .services.notify import daily
+    from .tenancy import use_network
+
+    network = db.session.scalar(select(Network).where(Network.code == network_code.lower()))
+    if network is None:
+        raise click.ClickException(f"no network {network_code}")
+    use_network(db.session, network.id)
+    set_actor(db.session, label="cli-notify")
+    told = daily.digests(db.session, utcnow(), any_hour=True, dry_run=dry_run)
+    db.session.commit()
+    for person, tomorrow, overdue in told:
+        click.echo(f"{person.username}\t{person.org.code}\tdue tomorrow {tomorrow}\toverdue {overdue}")
+    click.echo(f"{len(told)} digests {'would be ' if dry_run else ''}recorded")
+
+
+@notify_cli.command("test")
+@click.option("--org", "org_code", required=True)
+@click.option("--channel", required=True, help="email (and the channels added later)")
+@click.option("--network", "network_code", default=None, help="needed when several networks have the code")
+def notify_test(org_code, channel, network_code):
+    """A test message to the organisation's heads on CHANNEL, sent at once (nothing recorded)."""
+    from sqlalchemy import select
+
+    from .models import Network, Organisation, User
+    from flask import current_app
+
+    from .services.notify.channels import CHANNELS, ChannelError, Message
+    from .tenancy import use_network
+
+    if channel not in CHANNELS or channel == "inapp":
+        raise click.ClickException(f"unknown channel {channel}; known: {', '.join(c for c in CHANNELS if c != 'inapp')}")
+    found = []
+    for network in db.session.scalars(select(Network).where(
+            Network.code == network_code.lower()) if network_code else select(Network)).all():
+        use_network(db.session, network.id)
+        org = db.session.scalar(select(Organisation).where(Organisation.code == org_code.upper()))
+        if org is not None:
+            found.append((network, org))
+    if len(found) != 1:
+        raise click.ClickException(f"{len(found)} organisations {org_code}; name the network with --network")
+    network, org = found[0]
+    use_network(db.session, network.id)
+    sender = CHANNELS[channel]
+    if not sender.configured(org):
+        raise click.ClickException(f"channel {channel} is not configured")
+    people = [u for u in db.session.scalars(select(User).where(User.org_id == org.id, User.status == "active"))
+              if u.has_role("general_manager", "manager", "network_admin")]
+    sent = 0
+    for person in people:
+        address = sender.address(person)
+        if not address:
+            click.echo(f"{person.username}: no {channel} address")
+            continue
+        message = Message(subject=f"【{network.name}】通知测试", text=f"{person.name}，您好：这是一条测试消息（{org.name}）。",
+                          link=current_app.config["BASE_URL"] + "/notifications")
+        try:
+            sender.send(message, address)
+        except ChannelError as exc:
+            raise click.ClickException(f"{person.username}: {exc}")
+        click.echo(f"{person.username}: sent to {address}")
+        sent += 1
+    click.echo(f"{sent} sent")
+
+
 def init_app(app):
     app.cli.add_command(network_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(rq_cli)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(scorecards_cli)
+    app.cli.add_command(notify_cli)

@@ -74,4 +74,9 @@ def load(instance_path: str) -> dict:
         # A ledger export of more rows than this is written by a job (with progress), not the request.
         "EXPORT_INLINE_ROWS": int(env("EXPORT_INLINE_ROWS", "2000")),
         "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,  # uploads: services.ledger_excel checks the file itself
+        # Notifications by e-mail: smtp://user:pass@host:587 (STARTTLS) or smtps://... (TLS); unset: e-mail off.
+        "SMTP_URL": env("SMTP_URL") or None,
+        "MAIL_FROM": env("MAIL_FROM") or "",
+        # The product's address as people reach it: the links in messages sent outside the product.
+        "BASE_URL": (env("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
     }

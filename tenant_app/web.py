@@ -48,6 +48,9 @@ def due_badge() -> int | None:
         g.due_badge = my_work.due_count(current_user, lambda stmt, model: policy_for(model).scope(current_user, stmt),
                                         PARTY_HOME[current_user.party].split(".")[0])
     return g.due_badge
+def _unread_notifications() -> int:
+    from .services import notify
+    return notify.unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def locale_selector() -> str:
@@ -168,6 +171,7 @@ def _data_error(exc):
 
 
 def init_app(app):
+    app.jinja_env.globals["unread_notifications"] = _unread_notifications  # the bell in the nav
     app.jinja_env.globals.update(
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,

@@ -97,7 +97,7 @@ def world(app):
     from tenant_app.extensions import db
     from tenant_app.models import (AfterSaleTask, Announcement, Appeal, Brand, Callback, CallbackCheck, CallbackPlan,
                                    Customer, Evaluation, Expense, JobRecord, Network, Opportunity, Organisation,
-                                   HotAlert, MarketingEvent, Project, ProjectDocument, RepairOrder, Scorecard, ServiceCallback, Stakeholder, TrainingInvitation, TrainingSession, User,
+                                   HotAlert, MarketingEvent, Notification, Project, ProjectDocument, RepairOrder, Scorecard, ServiceCallback, Stakeholder, TrainingInvitation, TrainingSession, User,
                                    TruckModel, Vehicle, VerificationSample, VisitCheckIn, VisitPhoto)
     from tenant_app.services import training
     from tenant_app.services.deals import with_check_digit
@@ -109,7 +109,7 @@ def world(app):
                          "task": [], "job": [], "brand": [], "sample": [], "check": [], "expense": [],
                          "announcement": [], "evaluation": [], "card": [], "appeal": [], "session": [],
                          "vehicle": [], "repair": [], "service_callback": [], "alert": [], "project": [],
-                         "document": [], "event": [], "truck_model": [], "photo": []}}
+                         "document": [], "event": [], "truck_model": [], "photo": [], "notification": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -203,7 +203,8 @@ def world(app):
                                 ("job", JobRecord), ("sample", VerificationSample), ("check", CallbackCheck),
                                 ("expense", Expense), ("card", Scorecard), ("appeal", Appeal), ("repair", RepairOrder),
                                 ("service_callback", ServiceCallback), ("alert", HotAlert),
-                                ("document", ProjectDocument), ("event", MarketingEvent), ("photo", VisitPhoto)):
+                                ("document", ProjectDocument), ("event", MarketingEvent), ("photo", VisitPhoto),
+                                ("notification", Notification)):
                 rec[kind] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                     select(model.id, model.org_id).order_by(model.id).limit(40))]
             db.session.rollback()

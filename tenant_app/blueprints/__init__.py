@@ -7,11 +7,13 @@ def register_all(app):
     from .dealer import bp as dealer
     from .main import bp as main
     from .manufacturer import bp as manufacturer
+    from .notifications import bp as notifications
     from .org import bp as org
     from .station import bp as station
 
     app.register_blueprint(main)
     app.register_blueprint(auth)
+    app.register_blueprint(notifications)
     app.register_blueprint(manufacturer, url_prefix="/m")
     app.register_blueprint(dealer, url_prefix="/d")
     app.register_blueprint(bodybuilder, url_prefix="/b")

@@ -24,10 +24,11 @@ from flask import current_app, has_app_context
 from ..extensions import db
 from ..models import JobRecord
 from ..models.base import utcnow
+from ..services.notify import events as notify_events
 from ..tenancy import use_network
 from ..vocab import N_
 
-QUEUES = ("reports", "default")
+QUEUES = ("notifications", "reports", "default")  # a worker takes them in this order
 WORKER = {"parent_pid": None}  # set by `flask rq worker`: its forked work horses reset the pool
 DECLARED: dict = {}  # kind -> the job function; filled by @job as the job modules are imported
 
@@ -217,6 +218,7 @@ def finish(session, record: JobRecord, result: dict | None = None, error: str = 
     if not error:
         record.progress = 100
     record.result, record.error, record.finished_at = result or {}, error[:4000], utcnow()
+    (notify_events.job_failed if error else notify_events.job_finished)(record, session)
     session.commit()
 
 
@@ -227,6 +229,7 @@ def fail(network_id: int, record_id: int, exc: BaseException) -> None:
         if record is not None:
             record.status, record.finished_at = "failed", utcnow()
             record.error = "".join(traceback.format_exception_only(type(exc), exc))[:4000]
+            notify_events.job_failed(record, side)
 
 
 def refuse(network_id: int, record_id: int, exc: JobRefused) -> None:
@@ -241,6 +244,7 @@ def refuse(network_id: int, record_id: int, exc: JobRefused) -> None:
         if record is not None:
             record.status, record.finished_at, record.error = "failed", utcnow(), text[:4000]
             record.result = {**(record.result or {}), "refused": [exc.message, exc.params]}
+            notify_events.job_failed(record, side)
 
 
 def limit_memory() -> int | None:

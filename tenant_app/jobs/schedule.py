@@ -7,7 +7,10 @@ workers and Redis:
   restarted empty, or a worker died with the job (its heartbeat stopped);
 - removes ledger uploads checked but not confirmed within a day (jobs.ledger), and ledger
   exports a day old (jobs.exports);
-- gives up a job lost MAX_STARTS times (a work horse killed outright leaves no failure behind).
+- gives up a job lost MAX_STARTS times (a work horse killed outright leaves no failure behind);
+- notifications: escalates hot alerts past their deadline, records each person's daily digest of
+  callbacks at their hour and today's next steps and tasks (each once a day: their keys name the
+  day), sends deliveries held for quiet hours or digests, and tries failed ones again.
 """
 from __future__ import annotations
 
@@ -33,8 +36,9 @@ HEARTBEAT_LOST = timedelta(seconds=150)  # RQ's work horse heartbeats every 30 s
 MAX_STARTS = 5
 
 
-def tick(today: date | None = None) -> list[str]:
+def tick(today: date | None = None, now: datetime | None = None) -> list[str]:
     today = today or date.today()
+    now = now or utcnow()
     said = []
     redis = _redis()
     actor = db.session.info.get("actor")  # the caller's (the scheduler's label), for the audit log
@@ -52,6 +56,7 @@ def tick(today: date | None = None) -> list[str]:
             said += _unrendered(network)
             said += expire_uploads(network)
             said += expire_exports(network)
+            said += _notifications(network, now)
             if redis is not None:
                 said += _lost_jobs(network, redis)
     return said
@@ -78,6 +83,18 @@ def _unrendered(network) -> list[str]:
                 enqueue(part, render_pdfs)
             said.append(f"{network.code}: rendering {evaluation.period} in {len(parts)} jobs")
     return said
+
+
+def _notifications(network, now) -> list[str]:
+    from ..services.notify import daily, delivery
+    alerts = daily.escalations(db.session, now)
+    digests = daily.digests(db.session, now)
+    due = daily.due_today(db.session, now)
+    db.session.commit()  # recorded; the after-commit listener sends them
+    held = delivery.flush_held(db.session, now)
+    retried = delivery.retry_failed(db.session, now)
+    return [f"{network.code}: notifications: {len(alerts)} alerts past deadline, {len(digests)} digests, "
+            f"{due} due today, {held} held sent, {retried} retried"] if alerts or digests or due or held or retried else []
 
 
 def _redis():

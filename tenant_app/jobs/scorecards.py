@@ -16,6 +16,7 @@ from ..models import Evaluation, JobRecord
 from ..models.base import utcnow
 from ..reports.scorecard_pdf import peer_sizes, render_ranking, render_scorecard
 from ..services import scorecards as service
+from ..services.notify import events as notify_events
 from . import enqueue, job, progress, side_session
 
 PER_PART = 20   # scorecards per render job: enough parts for every worker, few enough to keep overhead low
@@ -59,6 +60,7 @@ def evaluate_period(session, record):
     session.commit()  # seen at once; and SQLite's side transaction for progress needs no lock held
     n = service.compute(evaluation, progress=lambda p: progress(network_id, record_id, p))
     evaluation.status, evaluation.computed_at = "issued", utcnow()
+    notify_events.scorecards_issued(evaluation, session)
     parts = plan_renders(evaluation, record.created_by_id)
     yield {"scorecards": n, "render_jobs": [p.id for p in parts]}
     # still bound to the network (the records reload after the commit); were this lost, the

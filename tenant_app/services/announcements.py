@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Acknowledgement, Announcement
 from .errors import DomainError
+from .notify import events as notify
 from .filenames import display_name
 
 DOCUMENT_TYPES = {".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png"}
@@ -44,6 +45,7 @@ def publish(network_id: int, by, *, kind, title, body, effective_from, effective
             raise AnnouncementError(_l("附件不能超过 10 MB。"))
         ann.document_name, ann.document_path = display_name(upload.filename), path
     db.session.add(ann)
+    notify.announcement_published(ann)
     return ann
 
 

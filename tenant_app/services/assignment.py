@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from ..vocab import N_
 from .audit import record
 from .errors import DomainError
+from .notify import events as notify
 
 RULES = {
     "round_robin": N_("轮流平均分配"),
@@ -54,7 +55,7 @@ def distribution(customers, people, rule: str = "round_robin") -> dict[int, obje
 def set_responsible(customers, chosen: dict[int, object], *, org, what: str) -> int:
     """Make chosen[customer.id] each customer's sales manager; how many changed. One audit
     line names the action and the counts per person (the rows have their own entries)."""
-    changed, per_person = 0, defaultdict(int)
+    changed, per_person, moved = 0, defaultdict(int), defaultdict(list)
     for c in customers:
         person = chosen.get(c.id)
         if person is None:
@@ -63,6 +64,8 @@ def set_responsible(customers, chosen: dict[int, object], *, org, what: str) -> 
         if c.responsible_id != person.id:
             c.responsible_id = person.id
             changed += 1
+            moved[person.id].append(c.id)
+    notify.customers_assigned(moved)
     if per_person:
         record("bulk_assign", network_id=org.network_id, obj=org, summary=what,
                changes={"customers": sum(per_person.values()), "changed": changed, "to": dict(per_person)})

@@ -22,6 +22,7 @@ from ..models import (Callback, CallbackItem, CallbackPlan, CallbackStrategy, Cu
 from ..models.customers import CLASSES
 from . import assignment, audit
 from .errors import DomainError
+from .notify import events as notify
 from .ledger import refresh_intent
 
 DEFAULT_MATRIX = {
@@ -224,6 +225,7 @@ def _hand_over(plan, items, chosen: dict[int, object], responsible: str) -> dict
         raise CallbackError(_l("请选择是否同时设为客户的负责人。"))
     for item in items:
         item.assignee_id = chosen[item.customer_id].id
+    notify.plan_items_assigned(plan, items)
     customers = list({i.customer_id: i.customer for i in items}.values())
     if responsible == "unassigned":
         customers = [c for c in customers if c.responsible_id is None]

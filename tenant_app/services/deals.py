@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AfterSaleTask, DealVehicle, FleetEntry, NegotiationRound, Opportunity, User, Vehicle
 from .errors import DomainError
+from .notify import events as notify
 from .brands import own_brand
 from .ledger import refresh_intent
 
@@ -105,6 +106,7 @@ def request_give_up(opp: Opportunity, by, reason: str, competitor: str) -> None:
         raise DealError(_l("请说明未成交原因。"))
     opp.stage, opp.lost_reason, opp.competitor, opp.give_up_by_id = "give_up_pending", reason.strip(), \
         competitor.strip(), by.id
+    notify.give_up_requested(opp)
 
 
 def decide_give_up(opp: Opportunity, manager, approve: bool) -> None:
@@ -118,6 +120,7 @@ def decide_give_up(opp: Opportunity, manager, approve: bool) -> None:
         refresh_intent(opp.customer)
     else:
         opp.stage = "negotiating"
+    notify.give_up_decided(opp, approve)
 
 
 def complete_task(task: AfterSaleTask, notes: str, today: date | None = None) -> None:

@@ -13,6 +13,7 @@ from ..models.base import utcnow
 from ..models.expenses import Budget, Expense
 from ..vocab import N_
 from .errors import DomainError
+from .notify import events as notify
 
 CATEGORY_LABELS = {"events": N_("活动（答谢会、推广会、试乘试驾等）"), "gifts": N_("礼品（按公司规定）"),
                    "informant_fees": N_("信息员信息费（公开支付）"), "advertising": N_("广告宣传"), "other": N_("其他")}
@@ -27,6 +28,7 @@ def submit_expense(user, *, spent_on, category: str, amount, description: str, p
     expense = Expense(network_id=user.network_id, org_id=user.org_id, submitted_by_id=user.id, spent_on=spent_on,
                       category=category, amount=amount, description=description.strip(), payee=(payee or "").strip())
     db.session.add(expense)
+    notify.expense_submitted(expense)
     return expense
 
 
@@ -60,6 +62,7 @@ def decide(expense: Expense, approve: bool, by, note: str = "") -> None:
         raise ExpenseError(_l("该费用已审批。"))
     expense.status = "approved" if approve else "rejected"
     expense.decided_by_id, expense.decided_at, expense.note = by.id, utcnow(), note.strip()[:1000]
+    notify.expense_decided(expense)
 
 
 def year_summary(org_id: int, year: int) -> dict:

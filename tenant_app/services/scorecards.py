@@ -15,6 +15,7 @@ from ..models import (Appeal, Deduction, Evaluation, EvaluationSchedule, JobReco
 from ..models.base import utcnow
 from . import scoring
 from .errors import DomainError
+from .notify import events as notify
 from .targets import period_bounds
 
 DEFAULT_ITEMS = [  # weights add up to 100; cap above the weight rewards over-achievement
@@ -406,6 +407,7 @@ def raise_appeal(card: Scorecard, item_key: str, reason: str, by, today: date | 
     appeal = Appeal(network_id=card.network_id, scorecard=card, org_id=card.org_id, item_key=item_key,
                     reason=reason[:2000], raised_by_id=by.id)
     db.session.add(appeal)
+    notify.appeal_filed(appeal)
     return appeal
 
 
@@ -422,5 +424,6 @@ def resolve_appeal(appeal: Appeal, decision: str, response: str, points: float |
         appeal.points = round(points, 2)
     appeal.status, appeal.response = decision, response[:2000]
     appeal.resolved_by_id, appeal.resolved_at = by.id, utcnow()
+    notify.appeal_resolved(appeal)
     if decision == "upheld":
         reissue(appeal.scorecard)

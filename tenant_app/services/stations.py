@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import (SURVEY_ASPECTS, HotAlert, RepairOrder, ServiceCallback,
                       ServiceSettings, Vehicle)
 from .errors import DomainError
+from .notify import events as notify
 from .deals import vin_problem
 
 REPAIR_KINDS = tuple(vocab.REPAIR_KINDS)
@@ -124,6 +125,7 @@ def reached(callback: ServiceCallback, today: date, rules: ServiceSettings, *, s
             alert.deadline = today + timedelta(days=rules.alert_days)
         else:
             alert.status, alert.closed_on = "closed", today
+        notify.alert_changed(alert)
         return alert
     if not unhappy:
         return None
@@ -134,6 +136,7 @@ def reached(callback: ServiceCallback, today: date, rules: ServiceSettings, *, s
                      details={"complaint": complaint, "low": {k: scores[k] for k in low}, "comments": callback.comments},
                      opened_on=today, deadline=today + timedelta(days=rules.alert_days))
     db.session.add(alert)
+    notify.alert_raised(alert)
     return alert
 
 

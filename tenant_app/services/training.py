@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import PREPARATION_ITEMS, Organisation, PreparationAudit, TrainingInvitation, TrainingSession, User
 from .errors import DomainError
+from .notify import events as notify
 
 TRAINED_KINDS = ("dealer", "service")
 
@@ -33,6 +34,7 @@ def create_session(*, title: str, held_on: date, place: str, topic: str, max_sco
     session.invitations = [TrainingInvitation(network_id=by.network_id, org_id=u.org_id, user_id=u.id)
                            for u in people]
     db.session.add(session)
+    notify.training_invited(session)
     return session
 
 

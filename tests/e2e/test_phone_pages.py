@@ -68,7 +68,7 @@ def test_a_sales_managers_lists_on_a_phone(browser, live_server):
         assert agenda.count() > 0 and agenda.first.locator("a.agenda-item").count() > 0, "a day per row"
         _fits(page, "calendar")
         page.goto(f"{live_server}/d/customers")
-        assert not page.locator("#ledger-filters").is_visible() and page.locator('input[name="q"]').is_visible()
+        assert not page.locator("#ledger-filters").is_visible() and page.locator('main input[name="q"]').is_visible()
         first = page.locator('[data-test="ledger"] tbody tr').first
         assert first.evaluate("r => getComputedStyle(r).display") == "block", "a customer is a card"
         assert first.bounding_box()["y"] < 844 * 1.5, "the first customer is near the top, not below nine filters"

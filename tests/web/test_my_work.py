@@ -106,6 +106,7 @@ def _late_alert(s, station, days_late: int) -> int:
     s.add(repair)
     s.flush()
     alert = HotAlert(network_id=station.network_id, org_id=station.id, repair_id=repair.id, reason="客户投诉",
+                     details={"complaint": True, "low": {}, "comments": ""},
                      opened_on=TODAY - timedelta(days=days_late + 2), deadline=TODAY - timedelta(days=days_late))
     s.add(alert)
     s.flush()

@@ -1,6 +1,6 @@
 """The manufacturer's pages (/m): every feature the maker has, one line each."""
-from . import (alerts, announcements, brands, callback_strategy, expenses, home, organisations, scorecards, supervision,
-               targets, training, users, verification, vocabulary)
+from . import (alerts, announcements, brands, callback_strategy, expenses, home, notifications, organisations, scorecards,
+               supervision, targets, training, users, verification, vocabulary)
 from ..party import party_blueprint
 from ..shared import projects, search
 from ..shared import scorecards as scorecard_card
@@ -24,3 +24,4 @@ scorecard_card.register(bp)     # the scorecard card shared with the organisatio
 projects.register(bp)           # co-development projects with body-builders
 alerts.register(bp)             # hot alerts and the service settings
 search.register(bp)         # search from anywhere: customers, vehicles, opportunities
+notifications.register(bp)      # the notifications' delivery log
