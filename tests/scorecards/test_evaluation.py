@@ -173,7 +173,7 @@ def test_the_scheduler_evaluates_each_ended_period_once(app, world, in_network):
         s.add(EvaluationSchedule(network_id=net, period_kind="quarter", day=5))
         s.commit()
     with app.app_context():
-        assert tick(today=date(2021, 10, 3)) == [], "before the configured day"
+        assert not [line for line in tick(today=date(2021, 10, 3)) if "evaluating" in line], "before the configured day"
         said = tick(today=date(2021, 10, 6))
         assert any("demo2: evaluating 2021-Q3" in line for line in said)
         assert not any("2021-Q3" in line for line in tick(today=date(2021, 10, 7))), "once only"
