@@ -38,6 +38,19 @@ def find_vehicle(query: str) -> Vehicle | None:
     return db.session.scalar(select(Vehicle).where(or_(Vehicle.vin == q, Vehicle.plate == q)).limit(1))
 
 
+def find_vehicles(query: str, limit: int = 20) -> list[Vehicle]:
+    """The whole VIN or the plate first; else the VIN's last 6 to 16 characters, as a station's
+    staff read them off the frame. At most limit, newest first."""
+    exact = find_vehicle(query)
+    if exact is not None:
+        return [exact]
+    q = (query or "").strip().upper().replace(" ", "")
+    if not (6 <= len(q) < 17 and q.isascii() and q.isalnum()):
+        return []
+    return list(db.session.scalars(select(Vehicle).where(Vehicle.vin.endswith(q, autoescape=True))
+                                   .order_by(Vehicle.id.desc()).limit(limit)))
+
+
 def register_vehicle(station, *, vin: str, model: str, plate: str, owner_name: str, owner_phone: str) -> Vehicle:
     vin = (vin or "").strip().upper()
     if problem := vin_problem(vin):

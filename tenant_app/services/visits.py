@@ -9,6 +9,7 @@ import hashlib
 import io
 import math
 import os
+import re
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -112,11 +113,22 @@ def check_in(callback: Callback, customer: Customer, *, status: str, lat=None, l
 
 
 def set_site(customer: Customer, lat, lon) -> None:
-    """The customer's site set by hand (a map pin read off, say)."""
+    """The customer's site set by hand (a map pin read off, say); audited."""
     where = _location(lat, lon, None)
     if where is None:
         raise VisitError(_l("请输入有效的纬度和经度。"))
-    customer.site_lat, customer.site_lon = where[0], where[1]
+    before = [customer.site_lat, customer.site_lon]
+    customer.site_lat, customer.site_lon = round(where[0], 6), round(where[1], 6)
+    audit.record("update", network_id=customer.network_id, obj=customer, summary="site",
+                 changes={"site": [before, [customer.site_lat, customer.site_lon]]})
+
+
+def parse_site(text: str) -> tuple[str, str]:
+    """'24.3264, 109.4281' as a map app copies it (a full-width comma or spaces will do too)."""
+    parts = [p for p in re.split(r"[\s,，;；]+", (text or "").strip()) if p]
+    if len(parts) != 2:
+        raise VisitError(_l("请按“纬度, 经度”输入，例如 24.3264, 109.4281。"))
+    return parts[0], parts[1]
 
 
 def set_threshold(network: Network, metres) -> None:

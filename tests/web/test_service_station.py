@@ -176,3 +176,24 @@ def test_the_network_administrator_sets_the_callback_rules(login_as, world, in_n
         rules = station.settings(world["networks"]["demo2"])
         assert (rules.callback_days, rules.switch_days, rules.low_score, rules.alert_days) == (7, 4, 3, 1)
     assert login_as("supervisor", network="demo2").get("/m/service-settings").status_code == 403
+
+
+def test_the_last_six_of_a_vin_find_the_vehicle_or_offer_the_ones_that_share_them(login_as, build):
+    with build() as s:
+        workshop = factories.org("service")
+        mechanic = factories.user(workshop, "manager").username
+        shared = factories.vin()[-6:]
+        twins = [with_check_digit(f"LFWSRXS0{middle}{shared}") for middle in ("12A", "34B")]
+        for v in twins:
+            station.register_vehicle(workshop, vin=v, model="H5", plate="", owner_name="车主", owner_phone="")
+        alone = station.register_vehicle(workshop, vin=factories.vin(), model="H7", plate="", owner_name="车主",
+                                         owner_phone="")
+        s.flush()
+        alone_vin, alone_id = alone.vin, alone.id
+    client = login_as(mechanic)
+    one = client.get(f"/s/vehicles?q={alone_vin[-6:].lower()}")
+    assert one.status_code == 302 and one.location.endswith(f"/s/vehicles/{alone_id}")
+    both = _text(client.get(f"/s/vehicles?q={twins[0][-6:]}"))
+    assert "2 辆" in both and twins[0] in both and twins[1] in both and alone_vin not in both
+    nothing = client.get("/s/vehicles?q=ZZZZ9Z")
+    assert nothing.status_code == 302 and "/s/vehicles/new" in nothing.location and "vin=&" in nothing.location

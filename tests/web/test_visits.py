@@ -149,3 +149,28 @@ def test_only_the_callback_form_may_ask_for_the_position(visit_world, login_as):
     form = client.get(f"/d/customers/{visit_world['customer']}/callbacks/new")
     assert "geolocation=(self)" in form.headers["Permissions-Policy"]
     assert "geolocation=()" in client.get("/d/customers").headers["Permissions-Policy"]
+
+
+def test_the_site_set_by_hand_flags_a_later_far_visit_and_only_its_dealer_may_set_it(visit_world, login_as, in_network,
+                                                                                      world):
+    client, customer_id = login_as(visit_world["sales"]), visit_world["customer"]
+    page = client.get(f"/d/customers/{customer_id}").get_data(as_text=True)
+    assert "未设定：第一次确认的上门拜访会设定它" in page
+    for bad in ("24.3264", "95, 109", "nan, 109", "二十四, 109"):
+        resp = client.post(f"/d/customers/{customer_id}/site", data={"where": bad}, follow_redirects=True)
+        assert "纬度" in resp.get_data(as_text=True), bad
+    with in_network(world["networks"]["liuqi"]) as s:
+        assert s.get(Customer, customer_id).site_lat is None, "nothing saved from bad input"
+    resp = client.post(f"/d/customers/{customer_id}/site", data={"where": "24.3264，109.4281"}, follow_redirects=True)
+    assert "已设定客户场地位置" in resp.get_data(as_text=True) and "24.32640, 109.42810" in resp.get_data(as_text=True)
+    assert login_as(visit_world["other"]).post(f"/d/customers/{customer_id}/site",
+                                               data={"where": "1, 1"}).status_code == 404
+    _visit(client, customer_id, geo=OFFICE)  # the first visit, from the office: the site stands, the visit is far
+    with in_network(world["networks"]["liuqi"]) as s:
+        customer = s.get(Customer, customer_id)
+        assert (customer.site_lat, customer.site_lon) == YARD
+        assert s.scalar(select(VisitCheckIn.far).join(Callback).where(Callback.customer_id == customer_id)) is True
+        from tenant_app.models import AuditEntry
+        assert s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.object_type == "Customer",
+                                                                AuditEntry.object_id == customer_id,
+                                                                AuditEntry.summary == "site")) == 1

@@ -20,16 +20,20 @@ register = routes.register
 @routes.route("/vehicles")
 def vehicles():
     authorize(current_user, "list", Vehicle)
-    q = request.args.get("q", "").strip()
+    q = request.args.get("q", "").strip()[:40]
     if q:
-        found = station.find_vehicle(q)
-        if found is not None:
-            return redirect(url_for(".vehicle", vehicle_id=found.id))
+        found = station.find_vehicles(q)
+        if len(found) == 1:
+            return redirect(url_for(".vehicle", vehicle_id=found[0].id))
+        if found:
+            return render_template("station/vehicles.html", q=q, matches=found, page=None)
         flash(_("没有找到车架号或车牌号为 %(q)s 的车辆，可以登记。", q=q), "warning")
-        return redirect(url_for(".vehicle_new", vin=q if len(q) == 17 else "", plate=q if len(q) != 17 else ""))
+        plate = q.upper().replace(" ", "")
+        return redirect(url_for(".vehicle_new", vin=q if len(q) == 17 else "",
+                                plate=plate if len(q) != 17 and station.PLATE.match(plate) else ""))
     served = select(RepairOrder.vehicle_id).where(RepairOrder.org_id == current_user.org_id)
     stmt = scope(current_user, select(Vehicle).where(Vehicle.id.in_(served)), Vehicle)
-    return render_template("station/vehicles.html", page=paginate(stmt.order_by(Vehicle.id.desc())))
+    return render_template("station/vehicles.html", page=paginate(stmt.order_by(Vehicle.id.desc())), q="", matches=None)
 
 
 @routes.route("/vehicles/new", methods=["GET", "POST"])

@@ -14,13 +14,14 @@ from ....services.brands import own_brand
 from ....services.ledger import DuplicateCustomer, add_stakeholder, create_customer, merge_customers, update_customer
 from ....services.ledger_query import LedgerQuery, counts
 from ....services.talking_points import checklists_for
+from ....services.visits import VisitError, parse_site, set_site
 from ....services.timeline import next_due, timeline
 from ...actions import attempt
 from ...listing import flash_form_errors
 from ...routing import Routes
 from ..bulk import bar_context
 from ..staff import org_staff
-from .forms import CustomerForm, MergeForm, StakeholderForm
+from .forms import CustomerForm, MergeForm, SiteForm, StakeholderForm
 
 routes = Routes(__name__)
 register = routes.register
@@ -101,7 +102,7 @@ def customer(customer_id):
     return render_template("customers/customer.html", customer=customer, stakeholder_form=StakeholderForm(),
                            events=timeline(customer), next_due=next_due(customer),
                            today_year=date.today().year, today=date.today(), own_brand=getattr(own_brand(), 'name', ''),
-                           merge_form=MergeForm(), checklists=checklists_for(customer))
+                           merge_form=MergeForm(), site_form=SiteForm(), checklists=checklists_for(customer))
 
 
 @routes.route("/customers/<int:customer_id>/stakeholders", methods=["POST"])
@@ -116,6 +117,25 @@ def stakeholder_add(customer_id):
     else:
         flash_form_errors(form)
     return redirect(url_for(".customer", customer_id=customer.id) + "#stakeholders")
+
+
+@routes.route("/customers/<int:customer_id>/site", methods=["POST"])
+def site(customer_id):
+    """The site by hand, where no confirmed visit has set it (or it was set from the wrong place)."""
+    customer = authorize(current_user, "edit", _load(customer_id))
+    form = SiteForm()
+    if form.validate_on_submit():
+        try:
+            set_site(customer, *parse_site(form.where.data))
+        except VisitError as e:
+            db.session.rollback()
+            flash(str(e), "danger")
+        else:
+            db.session.commit()
+            flash(_("已设定客户场地位置。"), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for(".customer", customer_id=customer_id) + "#site")
 
 
 @routes.route("/customers/<int:customer_id>/stakeholders/<int:stakeholder_id>/delete", methods=["POST"])

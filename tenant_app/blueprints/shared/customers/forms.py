@@ -130,3 +130,8 @@ class StakeholderForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     duplicate_id = IntegerField(_l("要并入的重复客户编号"), validators=[DataRequired(_l("请输入客户编号。"))])
+
+
+class SiteForm(FlaskForm):
+    where = StringField(_l("场地坐标（纬度, 经度）"), validators=[DataRequired(_l("请输入坐标。")), Longest(60)],
+                        filters=ONE_LINE, render_kw={"placeholder": "24.3264, 109.4281", "autocomplete": "off"})
