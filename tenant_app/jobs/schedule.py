@@ -10,7 +10,8 @@ workers and Redis:
 - gives up a job lost MAX_STARTS times (a work horse killed outright leaves no failure behind);
 - notifications: escalates hot alerts past their deadline, records each person's daily digest of
   callbacks at their hour and today's next steps and tasks (each once a day: their keys name the
-  day), sends deliveries held for quiet hours or digests, and tries failed ones again.
+  day), sends deliveries held for quiet hours or digests, tries failed ones again, and sends
+  what was recorded but never queued (Redis down when the action committed).
 """
 from __future__ import annotations
 
@@ -93,8 +94,10 @@ def _notifications(network, now) -> list[str]:
     db.session.commit()  # recorded; the after-commit listener sends them
     held = delivery.flush_held(db.session, now)
     retried = delivery.retry_failed(db.session, now)
+    unsent = delivery.deliver_unsent(db.session, now)
     return [f"{network.code}: notifications: {len(alerts)} alerts past deadline, {len(digests)} digests, "
-            f"{due} due today, {held} held sent, {retried} retried"] if alerts or digests or due or held or retried else []
+            f"{due} due today, {held} held sent, {retried} retried, {unsent} never queued sent"] \
+        if alerts or digests or due or held or retried or unsent else []
 
 
 def _redis():

@@ -213,6 +213,34 @@ def test_a_failing_channel_is_logged_and_tried_again_without_holding_back_the_ac
         assert (row.status, row.attempts) == ("failed", 2)
 
 
+
+def test_what_redis_could_not_queue_is_sent_by_the_scheduler_once(build, app, smtp, monkeypatch):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = sock.getsockname()[1]
+    monkeypatch.setitem(app.config, "JOBS_INLINE", False)
+    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{dead}/0")  # Redis is down
+    with build() as s:
+        dealer = factories.org("dealer")
+        gm, staff = _person(dealer, "general_manager"), _person(dealer, "sales_manager")
+        s.flush()
+        notify.save_preferences(gm, {"expense_submitted": ["email"]})  # no quiet hours: sent whenever it runs
+        expense = expenses.submit_expense(staff, spent_on=date.today(), category="gifts", amount=5, description="水")
+        s.flush()
+        gm_mail, gm_id, expense_id = gm.email, gm.id, expense.id
+    with build() as s:
+        assert s.get(Expense, expense_id) is not None, "the action stands"
+        [note] = _notes(s, gm_id)
+        assert smtp.to(gm_mail) == [] and s.scalar(select(func.count(Delivery.id))
+                                                    .where(Delivery.notification_id == note.id)) == 0
+        recorded = note.created_at
+        assert delivery.deliver_unsent(s, recorded + timedelta(seconds=30)) == 0, "a worker may still take it"
+        assert delivery.deliver_unsent(s, recorded + timedelta(minutes=3)) >= 1
+        assert delivery.deliver_unsent(s, recorded + timedelta(minutes=4)) == 0
+        assert s.scalar(select(Delivery.status).where(Delivery.notification_id == note.id)) == "sent"
+    assert len(smtp.to(gm_mail)) == 1
+
+
 # Preferences, quiet hours, digests
 
 def test_preferences_turn_email_off_for_a_kind(build, smtp):

@@ -134,6 +134,29 @@ def flush_held(session, now: datetime | None = None) -> int:
     return sent
 
 
+UNSENT_AFTER, UNSENT_WITHIN = timedelta(minutes=2), timedelta(days=1)
+
+
+def deliver_unsent(session, now: datetime | None = None) -> int:
+    """Notifications recorded but never handed to their channels (Redis was down when the action
+    committed, or the worker died before it began): sent now, once past a short grace, for a
+    day. How many notifications were taken up."""
+    now = now or utcnow()
+    started = select(Delivery.notification_id)
+    notes = session.scalars(select(Notification).where(
+        Notification.created_at <= now - UNSENT_AFTER, Notification.created_at > now - UNSENT_WITHIN,
+        Notification.id.not_in(started)).options(joinedload(Notification.user)).order_by(Notification.id)).all()
+    chosen, ids = {}, []
+    for note in notes:
+        if note.user_id not in chosen:
+            chosen[note.user_id] = preferences(note.user, session)["channels"]
+        if any(name != "inapp" and name in CHANNELS for name in chosen[note.user_id].get(note.kind, [])):
+            ids.append(note.id)
+    if ids:
+        deliver(session, ids, now)
+    return len(ids)
+
+
 def retry_failed(session, now: datetime | None = None) -> int:
     """Failed deliveries whose backoff has passed, tried again (without Redis there is no RQ retry)."""
     now = now or utcnow()
