@@ -43,7 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .jobs import notify
     notify.init_app(app)  # notifications recorded in a transaction are sent after its commit
 
-    from . import security, web
+    from . import security, static_files, web
+    static_files.init_app(app)
     security.init_app(app)
     web.init_app(app)
 

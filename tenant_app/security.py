@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from .extensions import db, login_manager
 from .services.audit import set_actor
+from .static_files import is_static as _is_static
 from .tenancy import use_network
 
 
@@ -18,10 +19,6 @@ def public(view):
     """Mark a view that needs no login and no authorize() call."""
     view.is_public = True
     return view
-
-
-def _is_static(endpoint: str | None) -> bool:
-    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
 
 
 def _is_public(endpoint: str | None) -> bool:
@@ -55,6 +52,8 @@ def _has_nul() -> bool:
 
 def _before_request():
     g.authorized = False
+    if _is_static(request.endpoint):
+        return  # a stylesheet needs no user: no session look-up, no network setting
     if _has_nul():  # PostgreSQL refuses NUL in text: answer 400, not 500
         g.authorized = True
         abort(400)
@@ -97,7 +96,7 @@ def _after_request(response):
                  "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
     if current_app.config["PRODUCTION"]:
         h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user.is_authenticated and not _is_static(request.endpoint):
+    if not _is_static(request.endpoint) and current_user.is_authenticated:
         h["Cache-Control"] = "no-store"  # pages and downloads alike (send_file's no-cache would let caches keep them)
     if (current_app.config["VERIFY_AUTHORIZED"] and response.status_code < 400
             and not _is_public(request.endpoint) and not g.get("authorized")):

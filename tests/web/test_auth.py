@@ -134,7 +134,7 @@ def test_security_headers(client):
 def test_no_cdn_bootstrap_is_served_locally(client):
     page = client.get("/login").get_data(as_text=True)
     assert "cdn" not in page.lower()
-    css = re.search(r'href="(/bootstrap/static/[^"]+\.css)"', page).group(1)
+    css = re.search(r'href="(/bootstrap/static/[^"]+\.css)\?v=[0-9a-f]{12}"', page).group(1)
     assert client.get(css).status_code == 200
 
 
