@@ -16,6 +16,7 @@ from bench.common import logged_in_client
 from bench.fresh import dispose, fresh_database, migrated_app
 from bench.gen import generate
 from bench.ledger import make_gm
+from bench.pages import slowest
 from bench.timing import note, report_samples, sample_ms
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
@@ -74,6 +75,8 @@ def main() -> int:
                      ("plate", station, "/s/search?q=B01234")]
             for name, client, url in cases:
                 note(f"case {name}: {url}")
+                if os.environ.get("BENCH_TOP_SQL"):
+                    slowest(app, client, url)
                 report_samples(f"search_{name}", sample_ms(lambda: client.get(url), REQUESTS, warmup=3, after=_ok))
             return 0
         finally:
