@@ -40,6 +40,7 @@ test: venv translations system-deps-test
 
 # Figures, not pass/fail: see bench/README.md (DATABASE_URL=postgresql://... for PostgreSQL).
 bench: venv translations
+	@scripts/system-deps.sh bench
 	$(BIN)/python -m bench.platform
 	$(BIN)/python -m bench.ledger
 	$(BIN)/python -m bench.ledger_import
@@ -47,6 +48,7 @@ bench: venv translations
 	$(BIN)/python -m bench.scorecards
 	$(BIN)/python -m bench.onboarding
 	$(BIN)/python -m bench.callback_plan
+	@if [ -n "$$DATABASE_URL" ]; then $(BIN)/python -m bench.load; fi
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

@@ -2,9 +2,10 @@
 # Installs the Debian packages the project needs, only those missing.
 #   run:  CJK fonts and WeasyPrint's Pango/HarfBuzz (PDFs), gettext-free
 #   test: the same plus Debian's Chromium for the browser tests
+#   bench: the same as test plus wrk (bench/load.py's client)
 set -euo pipefail
 packages=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-[ "${1:-run}" = "test" ] && packages+=(chromium)
+case "${1:-run}" in test) packages+=(chromium) ;; bench) packages+=(chromium wrk) ;; esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
