@@ -73,6 +73,8 @@ def load(instance_path: str) -> dict:
         "PLAN_INLINE_CUSTOMERS": int(env("PLAN_INLINE_CUSTOMERS", "3000")),
         # A ledger export of more rows than this is written by a job (with progress), not the request.
         "EXPORT_INLINE_ROWS": int(env("EXPORT_INLINE_ROWS", "2000")),
+        # A network of this many customers gets its overview and census figures from the scheduler.
+        "SUPERVISION_SNAPSHOT_FROM": int(env("SUPERVISION_SNAPSHOT_FROM", "200000")),
         "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,  # uploads: services.ledger_excel checks the file itself
         # Notifications by e-mail: smtp://user:pass@host:587 (STARTTLS) or smtps://... (TLS); unset: e-mail off.
         "SMTP_URL": env("SMTP_URL") or None,

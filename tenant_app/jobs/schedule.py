@@ -11,7 +11,8 @@ workers and Redis:
 - notifications: escalates hot alerts past their deadline, records each person's daily digest of
   callbacks at their hour and today's next steps and tasks (each once a day: their keys name the
   day), sends deliveries held for quiet hours or digests, tries failed ones again, and sends
-  what was recorded but never queued (Redis down when the action committed).
+  what was recorded but never queued (Redis down when the action committed);
+- takes a large network's overview and census figures every 15 minutes (services.supervision).
 """
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ def tick(today: date | None = None, now: datetime | None = None) -> list[str]:
             said += expire_uploads(network)
             said += expire_exports(network)
             said += _notifications(network, now)
+            said += _supervision(network, now)
             if redis is not None:
                 said += _lost_jobs(network, redis)
     return said
@@ -98,6 +100,15 @@ def _notifications(network, now) -> list[str]:
     return [f"{network.code}: notifications: {len(alerts)} alerts past deadline, {len(digests)} digests, "
             f"{due} due today, {held} held sent, {retried} retried, {unsent} never queued sent"] \
         if alerts or digests or due or held or retried or unsent else []
+
+
+def _supervision(network, now) -> list[str]:
+    from ..services import supervision
+    if not supervision.needs_snapshot(now):
+        return []
+    taken = supervision.take_snapshot(now)
+    db.session.commit()
+    return [f"{network.code}: overview and census figures taken in {taken.seconds:.1f} s"]
 
 
 def _redis():

@@ -132,3 +132,59 @@ def test_callback_verification_sample_and_rate(login_as, world, in_network, buil
                                                               "size": 5}).get_data(as_text=True)
     assert "该期间没有回访记录可抽查" in bad
     assert sup.get(f"/m/dealers/{gd}/verification").status_code == 404
+
+
+def test_a_large_networks_figures_from_the_scheduler_match_the_direct_count(app, login_as, world, in_network, build,
+                                                                             monkeypatch):
+    """The snapshot is taken on the test network's own data (a threshold of one customer makes it
+    'large'), compared with the live queries for every organisation and census dimension, shown
+    with its time, and then removed so the other tests see live figures."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from tenant_app.jobs import schedule
+    from tenant_app.models import CensusCell, Organisation, OrgFigures, SupervisionSnapshot
+    from tenant_app.services import supervision
+
+    with build():
+        shop = factories.org("dealer", province="青海", city="西宁")
+        sales = factories.user(shop, "sales_manager")
+        won = factories.customer(shop, fleet=[("豪沃", 5), ("乘龙", 1)])
+        factories.won(factories.opportunity(won, sales))
+        factories.customer(shop, fleet=[("豪沃", 2)])
+        shop_id = shop.id
+    net = world["networks"]["liuqi"]
+    monkeypatch.setitem(app.config, "SUPERVISION_SNAPSHOT_FROM", 1)
+    try:
+        with app.app_context():
+            said = schedule.tick()
+        assert any("overview and census figures taken" in line for line in said)
+        with in_network(net) as s:
+            taken = supervision.snapshot()
+            assert taken is not None and not supervision.needs_snapshot(taken.taken_at + timedelta(minutes=14))
+            assert supervision.needs_snapshot(taken.taken_at + timedelta(minutes=15))
+            orgs = s.scalars(select(Organisation).where(Organisation.kind.in_(supervision.LEDGER_KINDS))
+                             .order_by(Organisation.id)).all()
+            stored, live = supervision.overview(orgs, taken=taken), supervision.overview_live(orgs)
+            assert len(stored) == len(live) > 3
+            for a, b in zip(stored, live):
+                assert a == b, a["org"].code
+            ids = [o.id for o in orgs]
+            for dimension in supervision.CENSUS_DIMENSIONS:
+                for own in (False, True):
+                    assert supervision.census(ids, dimension, own, taken=taken) == \
+                        supervision.census_live(ids, dimension, own), (dimension, own)
+            mine = [r for r in supervision.census([shop_id], "province", taken=taken)]
+            assert ("青海", "中国重汽") in {(r[0], r[1]) for r in mine}
+            assert sum(r[3] for r in mine if r[1] == "中国重汽") == 7 and \
+                max(r[4] for r in mine if r[1] == "中国重汽") <= 2
+        admin = login_as("admin")
+        for url in ("/m/dealers", "/m/census"):
+            assert 'data-test="taken"' in admin.get(url).get_data(as_text=True), url
+    finally:
+        with in_network(net) as s:
+            for model in (CensusCell, OrgFigures, SupervisionSnapshot):
+                s.execute(delete(model).where(model.network_id == net))
+            s.commit()
+    assert 'data-test="taken"' not in login_as("admin").get("/m/census").get_data(as_text=True)

@@ -39,8 +39,10 @@ def _ledger_orgs(kind: str):
 def dealers():
     authorize(current_user, "supervise", Organisation)
     kind = "bodybuilder" if request.args.get("kind") == "bodybuilder" else "dealer"
-    rows = supervision.overview(_ledger_orgs(kind))
-    return render_template("manufacturer/dealers.html", rows=rows, regions=supervision.by_region(rows), kind=kind)
+    taken = supervision.snapshot()
+    rows = supervision.overview(_ledger_orgs(kind), taken=taken)
+    return render_template("manufacturer/dealers.html", rows=rows, regions=supervision.by_region(rows), kind=kind,
+                           taken=taken)
 
 
 @routes.route("/dealers/<int:org_id>/customers")
@@ -94,18 +96,19 @@ def _census():
     dimension = request.args.get("by", "province")
     if dimension not in supervision.CENSUS_DIMENSIONS:
         dimension = "province"
-    return dimension, supervision.census([o.id for o in orgs], dimension)
+    taken = supervision.snapshot()
+    return dimension, supervision.census([o.id for o in orgs], dimension, taken=taken), taken
 
 
 @routes.route("/census")
 def census():
-    dimension, rows = _census()
-    return render_template("manufacturer/census.html", rows=rows, dimension=dimension)
+    dimension, rows, taken = _census()
+    return render_template("manufacturer/census.html", rows=rows, dimension=dimension, taken=taken)
 
 
 @routes.route("/census.csv")
 def census_export():
-    dimension, rows = _census()
+    dimension, rows, _taken = _census()
     head = {"province": "区域", "transport_type": "运输类型", "klass": "客户级别"}[dimension]
     lookup = {"transport_type": vocab.TRANSPORT_TYPES, "klass": vocab.CLASSES}.get(dimension, {})
     return csv_response(f"census-{dimension}.csv", [head, "品牌", "车型", "台数", "客户数"],
