@@ -2,7 +2,7 @@
 from .announcements import Acknowledgement, Announcement
 from .audit import AuditEntry
 from .brands import Brand, TruckModel
-from .callbacks import Callback, CallbackItem, CallbackPlan, CallbackStrategy
+from .callbacks import Callback, CallbackItem, CallbackPlan, CallbackStrategy, OfflineReplay
 from .customers import CLASSES, SEGMENTS, Customer, FleetEntry, PendingValue, Stakeholder
 from .deals import AfterSaleTask, DealVehicle, NegotiationRound, Opportunity
 from .events import EventGuest, MarketingEvent
@@ -22,7 +22,7 @@ from .verification import CallbackCheck, VerificationSample
 from .visits import VisitCheckIn, VisitPhoto
 from .vocabulary import VocabularyAlias
 
-__all__ = ["CensusCell", "OrgFigures", "SupervisionSnapshot", "Delivery", "Notification", "NotificationPreference", "VisitCheckIn", "VisitPhoto", "LoginSession", "EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
+__all__ = ["OfflineReplay", "CensusCell", "OrgFigures", "SupervisionSnapshot", "Delivery", "Notification", "NotificationPreference", "VisitCheckIn", "VisitPhoto", "LoginSession", "EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
            "SURVEY_ASPECTS", "HotAlert", "RepairOrder", "ServiceCallback", "ServiceSettings", "Vehicle", "Appeal", "Deduction", "Evaluation", "EvaluationSchedule", "Scorecard", "ScorecardTemplate",
            "PREPARATION_ITEMS", "PreparationAudit", "TrainingInvitation", "TrainingSession", "Acknowledgement", "Announcement", "AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",

@@ -93,3 +93,21 @@ class Callback(NetworkOwned, Audited, db.Model):
     customer = relationship("Customer")
     by = relationship("User")
     item = relationship("CallbackItem")
+
+
+class OfflineReplay(NetworkOwned, db.Model):
+    """A callback recorded on a phone without a connection and sent when it returned: one row
+    per (user, client id) the phone made up, so sending it twice records it once, and a
+    conflict (the item done or reassigned meanwhile) is kept with its reason."""
+
+    __tablename__ = "offline_replays"
+    __table_args__ = (UniqueConstraint("user_id", "client_id", name="uq_offline_replays_client"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    client_id: Mapped[str] = mapped_column(String(40))
+    callback_id: Mapped[int | None] = mapped_column(ForeignKey("callbacks.id", ondelete="SET NULL"), default=None)
+    status: Mapped[str] = mapped_column(String(12))  # recorded | conflict
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)  # on the phone
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

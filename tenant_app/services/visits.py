@@ -81,7 +81,7 @@ def reencode(data: bytes) -> tuple[bytes, int, int]:
 
 
 def check_in(callback: Callback, customer: Customer, *, status: str, lat=None, lon=None, accuracy=None,
-             photos: list[bytes] = (), store: str) -> VisitCheckIn | None:
+             photos: list[bytes] = (), store: str, recorded_at=None) -> VisitCheckIn | None:
     """Record where a visit was recorded from, with its photos (written under `store` once
     they are all read: a refused photo saves nothing). Other methods are not visits: None."""
     if callback.method not in VISIT_METHODS:
@@ -92,6 +92,8 @@ def check_in(callback: Callback, customer: Customer, *, status: str, lat=None, l
     where = _location(lat, lon, accuracy) if status == "located" else None
     checkin = VisitCheckIn(network_id=callback.network_id, org_id=callback.org_id, callback_id=callback.id,
                            status="located" if where else (status if status in STATUSES else "unavailable"))
+    if recorded_at is not None:  # a callback recorded offline keeps the phone's time
+        checkin.recorded_at = recorded_at
     if where:
         checkin.lat, checkin.lon, checkin.accuracy_m = where
         if customer.site_lat is None:  # the first located visit tells where the customer is

@@ -5,11 +5,13 @@ import os
 from collections import defaultdict
 from datetime import date, timedelta
 
-from flask import current_app, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
 from sqlalchemy.orm import selectinload
 
 from .... import vocab
@@ -18,7 +20,8 @@ from ....jobs import enqueue
 from ....jobs.callbacks import generate_callback_plan
 from ....models import CallbackItem, CallbackPlan, CallbackStrategy, Customer, JobRecord, VisitPhoto
 from ....policies import authorize, can, scope
-from ....services import callbacks as cbs, visits
+from ....services import callbacks as cbs, offline, visits
+from ....services.errors import DomainError
 from ...actions import attempt
 from ...listing import db_int, paginate
 from ...routing import Routes
@@ -243,6 +246,53 @@ def record(customer_id):
                                          visit_methods=visits.VISIT_METHODS, max_photos=visits.MAX_PHOTOS))
     page.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=(self)"  # the check-in's
     return page
+
+
+@routes.route("/callbacks/replay", endpoint="callback_replay", methods=["POST"])
+def replay():
+    """A callback recorded on a phone without a connection (static/offline.js), as JSON: recorded
+    once whatever the number of tries, or kept as a conflict the phone shows (services.offline)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("fields"), dict) \
+            or not offline.CLIENT_ID.match(str(body.get("client_id") or "")):
+        authorize(current_user, "list", CallbackItem)
+        return jsonify(status="invalid", reason="malformed"), 400
+    customer = authorize(current_user, "view", db.session.get(Customer, db_int(body.get("customer_id"))))
+    item = None
+    if body.get("item_id"):
+        item = authorize(current_user, "view", db.session.get(CallbackItem, db_int(body.get("item_id"))))
+        if item.customer_id != customer.id:
+            authorize(current_user, "view", None)  # 404: the pair does not belong together
+    else:
+        authorize(current_user, "edit", customer)
+    done = offline.known(current_user, body["client_id"])
+    if done is None:
+        try:
+            recorded_at = offline.recorded_time(body.get("recorded_at"))
+        except offline.ReplayError:
+            return jsonify(status="invalid", reason="recorded_at"), 400
+        fields = MultiDict([(k, str(v)) for k, v in body["fields"].items() if not isinstance(v, (list, dict))]
+                           + [("steps", str(v)) for v in body["fields"].get("steps") or [] if isinstance(v, str)])
+        form = CallbackForm(formdata=fields, meta={"csrf": False})
+        steps = cbs.steps_for(customer)
+        form.steps.choices = [(k, _(v)) for k, v in steps.items()]
+        if not form.validate():
+            return jsonify(status="invalid", reason=" ".join(str(e) for errs in form.errors.values() for e in errs)), 422
+        data = form.data_fields()
+        data["steps"] = [s for s in data["steps"] if s in steps]
+        geo = body.get("geo") if isinstance(body.get("geo"), dict) else {}
+        try:
+            done = offline.replay(current_user, body["client_id"], customer, item, data, geo, recorded_at,
+                                  os.path.join(current_app.instance_path, "visits"))
+            db.session.commit()
+        except IntegrityError:  # the same record sent twice at once: the other try recorded it
+            db.session.rollback()
+            done = offline.known(current_user, body["client_id"])
+        except DomainError as e:
+            db.session.rollback()
+            return jsonify(status="invalid", reason=str(e)), 422
+    answer = {"status": done.status, "reason": done.reason, "customer": customer.name}
+    return jsonify(answer), 409 if done.status == "conflict" else 200
 
 
 @routes.route("/visits/photos/<int:photo_id>", endpoint="visit_photo")
