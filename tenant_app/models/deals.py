@@ -96,6 +96,8 @@ class AfterSaleTask(NetworkOwned, Audited, db.Model):
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | done
     done_on: Mapped[date | None] = mapped_column(default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # what staff recorded of the customer's satisfaction (a delivery, a tracking callback); None: not asked
+    satisfied: Mapped[bool | None] = mapped_column(default=None)
 
     customer = relationship("Customer")
     assignee = relationship("User")
