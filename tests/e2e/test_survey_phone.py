@@ -52,6 +52,8 @@ def test_the_survey_on_a_phone_without_login(browser, live_server, build):
         assert heights and min(heights) >= 44, heights
         button = page.get_by_role("button", name="提交评价").bounding_box()
         assert button["height"] >= 44 and button["x"] + button["width"] <= 390
+        forged = page.request.post(f"{live_server}/s/{token}", form={"score": "1"})
+        assert forged.status == 400, "a post without the form's CSRF token is refused"
         page.get_by_label("满意", exact=True).check()
         page.get_by_label("是", exact=True).check()
         page.get_by_role("textbox").fill("服务很好")

@@ -382,3 +382,17 @@ def test_an_sms_channel_when_there_is_one_sends_the_link_once(app, build, monkey
         assert made[0].sms_sent_at is not None
     (phone, link, text), = sent
     assert phone == "13800001111" and re.fullmatch(r"http://[^/]+/s/[\w.-]{40,}", link)
+
+
+def test_someone_signed_in_elsewhere_opens_a_customers_link(app, repair_survey, login_as, in_network):
+    """Staff of another network (or of the station itself) on the same browser: the page is the
+    customer's, shows nothing of the signed-in person, and works."""
+    sid, nid, token = repair_survey
+    for username, network in (("sd-jn-001.gm", "demo2"), ("admin", "liuqi")):
+        client = login_as(username, network=network)
+        page = client.get(f"/s/{token}")
+        assert page.status_code == 200, (username, page.status_code)
+        assert 'data-test="whoami"' not in page.get_data(as_text=True)
+        assert client.get(f"/s/{token}x").status_code == 404
+    with in_network(nid) as s:
+        assert s.get(CustomerSurvey, sid).answered_at is None
