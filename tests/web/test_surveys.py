@@ -396,3 +396,21 @@ def test_someone_signed_in_elsewhere_opens_a_customers_link(app, repair_survey, 
         assert client.get(f"/s/{token}x").status_code == 404
     with in_network(nid) as s:
         assert s.get(CustomerSurvey, sid).answered_at is None
+
+
+def test_the_verification_items_evidence_page_lists_the_answers(known, login_as, in_network, world):
+    """Evaluated through the page for 2025-02 (the known answers' month): the dealer's verification
+    item counts one agreeing answer of two, and its evidence lists both as customer surveys."""
+    from tenant_app.models import Scorecard
+    admin = login_as("admin")
+    resp = admin.post("/m/scorecards", data={"period": "2025-02"})
+    assert resp.status_code == 302
+    evaluation_id = int(resp.location.rsplit("/", 1)[1])
+    with in_network(world["networks"]["liuqi"]) as s:
+        card = s.scalar(select(Scorecard).where(Scorecard.evaluation_id == evaluation_id,
+                                                Scorecard.org_id == known["dealer"]))
+        item = card.item("verification")
+        assert (item["numerator"], item["denominator"]) == (1, 2)
+        card_id = card.id
+    page = _text(admin.get(f"/org/scorecards/{card_id}/items/verification"))
+    assert page.count("客户问卷 #") == 2 and "共 2 条" in page
