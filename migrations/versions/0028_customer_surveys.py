@@ -55,10 +55,13 @@ def upgrade():
     rls.enable('customer_surveys')
     with op.batch_alter_table('after_sale_tasks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('satisfied', sa.Boolean(), nullable=True))
+        # the survey answers after delivery are compared with the deal's tasks
+        batch_op.create_index(batch_op.f('ix_after_sale_tasks_opportunity_id'), ['opportunity_id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('after_sale_tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_after_sale_tasks_opportunity_id'))
         batch_op.drop_column('satisfied')
     rls.disable('customer_surveys')
     op.drop_table('customer_surveys')

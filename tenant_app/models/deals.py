@@ -88,8 +88,9 @@ class AfterSaleTask(NetworkOwned, Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    # indexed: the customers' survey answers are compared with the deal's tasks (services.surveys)
     opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"),
-                                                       default=None)
+                                                       index=True, default=None)
     kind: Mapped[str] = mapped_column(String(20))  # delivery | word_of_mouth | service_tracking
     due_on: Mapped[date]
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)

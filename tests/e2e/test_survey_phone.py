@@ -72,3 +72,19 @@ def test_the_survey_on_a_phone_without_login(browser, live_server, build):
         from tenant_app.models import CustomerSurvey
         kept = s.get(CustomerSurvey, sid)
         assert (kept.score, kept.resolved, kept.comment) == (4, True, "服务很好")
+
+
+def test_the_makers_survey_rates_on_a_phone(browser, live_server):
+    from tests.e2e.conftest import log_in
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "admin", home="/m/")
+        page.goto(f"{live_server}/m/surveys?sort=answered")
+        assert page.locator('[data-test="survey-rates"] tbody tr').count() > 0
+        _fits(page, "maker-rates")
+        page.locator('[data-test="survey-rates"] tbody tr a').first.click()
+        page.wait_for_load_state()
+        _fits(page, "maker-org")
+    finally:
+        context.close()
