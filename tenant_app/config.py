@@ -59,6 +59,9 @@ def load(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env("SESSION_ABSOLUTE_HOURS", "12"))),
         "LOGIN_RATE_LIMIT": env("LOGIN_RATE_LIMIT", "10 per minute"),
         "LOGIN_IP_RATE_LIMIT": env("LOGIN_IP_RATE_LIMIT", "60 per minute"),
+        # The customer's survey page (/s/<token>, public): requests per address, and how long a link lives.
+        "SURVEY_RATE_LIMIT": env("SURVEY_RATE_LIMIT", "30 per minute"),
+        "SURVEY_LINK_DAYS": int(env("SURVEY_LINK_DAYS", "30")),
         # Behind nginx: how many proxies set X-Forwarded-For/-Proto (audit IPs, rate limits).
         "PROXY_COUNT": int(env("PROXY_COUNT", "0")),
         "RATELIMIT_STORAGE_URI": env("REDIS_URL") or "memory://",

@@ -118,4 +118,5 @@ EVENT_KINDS = {"thanks": N_("答谢会"), "promotion": N_("推介会"), "roadsho
                "launch": N_("新品发布会"), "seminar": N_("技术交流会")}
 SCORE_RULES.update({"service_callback_completion": N_("维修回访完成率"), "service_callback_timeliness": N_("维修回访及时率"),
                     "service_satisfaction": N_("客户满意率"), "complaints_closed_in_time": N_("投诉按期关闭率")})
-EVIDENCE_RECORDS.update({"service_callback": N_("维修回访"), "alert": N_("热点预警")})
+EVIDENCE_RECORDS.update({"service_callback": N_("维修回访"), "alert": N_("热点预警"), "survey": N_("客户问卷")})
+SURVEY_EVENTS = {"delivery": N_("交车"), "repair": N_("维修")}

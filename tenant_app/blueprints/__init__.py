@@ -10,6 +10,7 @@ def register_all(app):
     from .notifications import bp as notifications
     from .org import bp as org
     from .station import bp as station
+    from .survey import bp as survey
 
     app.register_blueprint(main)
     app.register_blueprint(auth)
@@ -19,3 +20,4 @@ def register_all(app):
     app.register_blueprint(bodybuilder, url_prefix="/b")
     app.register_blueprint(station, url_prefix="/s")
     app.register_blueprint(org, url_prefix="/org")
+    app.register_blueprint(survey)  # /s/<token>: the customer's public survey page

@@ -1,5 +1,6 @@
 """Demo work of the service stations: repairs of vehicles sold in the network, callbacks
-after them (one unreachable, one satisfied, one unhappy with its hot alert)."""
+after them (one unreachable, one satisfied, one unhappy with its hot alert), and the customers'
+own survey answers (one of them disagreeing with what the station recorded)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import DealVehicle, Organisation
 from ..services import stations as station
+from ..services import surveys
 
 
 def seed_service(network_id: int, today: date | None = None) -> int:
@@ -38,6 +40,10 @@ def seed_service(network_id: int, today: date | None = None) -> int:
             station.reached(callback, callback.due_on, rules, complaint=False, comments="服务很好",
                             scores={"overall": 5, "timeliness": 5, "quality": 4, "price": 4, "attitude": 5,
                                     "facility": 4})
+            # the customer's own answer: the first station's first one says otherwise
+            disagrees = n == 0
+            surveys.answer(surveys.for_repair(repair.id), 2 if disagrees else 5, not disagrees,
+                           "修完第二天又出问题" if disagrees else "")
         else:
             station.reached(callback, callback.due_on, rules, complaint=True, comments="等待时间太长，价格偏高",
                             scores={"overall": 2, "timeliness": 1, "quality": 4, "price": 2, "attitude": 4,

@@ -14,6 +14,7 @@ from .projects import CATALOGUE_STAGES, PROJECT_STAGES, Project, ProjectDocument
 from .sessions import LoginSession
 from .scorecards import Appeal, Deduction, Evaluation, EvaluationSchedule, Scorecard, ScorecardTemplate
 from .supervision import CensusCell, OrgFigures, SupervisionSnapshot
+from .surveys import SURVEY_EVENTS, CustomerSurvey
 from .stations import SURVEY_ASPECTS, HotAlert, RepairOrder, ServiceCallback, ServiceSettings, Vehicle
 from .targets import Target
 from .training import PREPARATION_ITEMS, PreparationAudit, TrainingInvitation, TrainingSession
@@ -22,7 +23,7 @@ from .verification import CallbackCheck, VerificationSample
 from .visits import VisitCheckIn, VisitPhoto
 from .vocabulary import VocabularyAlias
 
-__all__ = ["OfflineReplay", "CensusCell", "OrgFigures", "SupervisionSnapshot", "Delivery", "Notification", "NotificationPreference", "VisitCheckIn", "VisitPhoto", "LoginSession", "EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
+__all__ = ["OfflineReplay", "CensusCell", "OrgFigures", "SupervisionSnapshot", "SURVEY_EVENTS", "CustomerSurvey", "Delivery", "Notification", "NotificationPreference", "VisitCheckIn", "VisitPhoto", "LoginSession", "EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
            "SURVEY_ASPECTS", "HotAlert", "RepairOrder", "ServiceCallback", "ServiceSettings", "Vehicle", "Appeal", "Deduction", "Evaluation", "EvaluationSchedule", "Scorecard", "ScorecardTemplate",
            "PREPARATION_ITEMS", "PreparationAudit", "TrainingInvitation", "TrainingSession", "Acknowledgement", "Announcement", "AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",

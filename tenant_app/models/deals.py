@@ -88,14 +88,17 @@ class AfterSaleTask(NetworkOwned, Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    # indexed: the customers' survey answers are compared with the deal's tasks (services.surveys)
     opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"),
-                                                       default=None)
+                                                       index=True, default=None)
     kind: Mapped[str] = mapped_column(String(20))  # delivery | word_of_mouth | service_tracking
     due_on: Mapped[date]
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | done
     done_on: Mapped[date | None] = mapped_column(default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # what staff recorded of the customer's satisfaction (a delivery, a tracking callback); None: not asked
+    satisfied: Mapped[bool | None] = mapped_column(default=None)
 
     customer = relationship("Customer")
     assignee = relationship("User")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AfterSaleTask, DealVehicle, FleetEntry, NegotiationRound, Opportunity, User, Vehicle
+from . import surveys
 from .errors import DomainError
 from .notify import events as notify
 from .brands import own_brand
@@ -85,6 +86,7 @@ def win(opp: Opportunity, *, contract_on: date, amount, vehicles: list[dict]) ->
     db.session.flush()
     refresh_intent(customer)
     _schedule_after_sale(opp, contract_on)
+    surveys.create_for_delivery(opp)  # the customer's own answer, linked from the delivery sheet
 
 
 def _schedule_after_sale(opp: Opportunity, contract_on: date) -> None:
@@ -123,8 +125,10 @@ def decide_give_up(opp: Opportunity, manager, approve: bool) -> None:
     notify.give_up_decided(opp, approve)
 
 
-def complete_task(task: AfterSaleTask, notes: str, today: date | None = None) -> None:
+def complete_task(task: AfterSaleTask, notes: str, today: date | None = None, satisfied: bool | None = None) -> None:
+    """Done, with what staff learned; satisfied: the customer said so (True), said not (False), or not asked."""
     task.status, task.done_on, task.notes = "done", today or date.today(), notes.strip()
+    task.satisfied = satisfied
 
 
 def attach_product(opp: Opportunity, product_id: int | None, catalogue) -> None:

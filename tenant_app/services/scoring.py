@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, literal_column, or_, select, union_all
 
 from ..extensions import db
 from ..models import (AfterSaleTask, Brand, Callback, CallbackCheck, CallbackItem, Customer, FleetEntry, HotAlert,
                       NegotiationRound, Opportunity, PREPARATION_ITEMS, PreparationAudit, RepairOrder,
                       ServiceCallback, TrainingInvitation, TrainingSession, Vehicle)
+from . import surveys
 from . import targets as target_service
 from .verification import STATUSES as CHECKED
 
@@ -97,9 +98,18 @@ def post_delivery(start, end):
 
 
 def verification(start, end):
-    return (_rows(CallbackCheck, CallbackCheck.status == "confirmed", Callback.customer_id, Callback.done_on,
-                  CallbackCheck.status.in_(CHECKED), Callback.done_on.between(start, end))
-            .join(Callback, Callback.id == CallbackCheck.callback_id))
+    """Two kinds of evidence that what the dealer recorded is true: the maker's phone checks of
+    sampled callbacks (confirmed counts), and the customers' own survey answers after delivery
+    (agreeing with the satisfaction staff recorded counts; services.surveys). `record` says which."""
+    checks = (_rows(CallbackCheck, CallbackCheck.status == "confirmed", Callback.customer_id, Callback.done_on,
+                    CallbackCheck.status.in_(CHECKED), Callback.done_on.between(start, end))
+              .join(Callback, Callback.id == CallbackCheck.callback_id)
+              .add_columns(literal_column("'check'").label("record")))
+    answers = surveys.comparisons(start, end, event="delivery").subquery()
+    answered = select(answers.c.id, answers.c.org_id, answers.c.customer_id, func.date(answers.c.on).label("on"),
+                      answers.c.counted, literal_column("'survey'").label("record"))
+    both = union_all(checks, answered).subquery()
+    return select(both)
 
 
 # --- service stations' rules -----------------------------------------------------------------
@@ -218,7 +228,7 @@ RULES = {r.key: r for r in (
     Rule("conversion", rows=conversion, record="opportunity"),
     Rule("rival_conversion", rows=rival_conversion, record="customer"),
     Rule("post_delivery", rows=post_delivery, record="task"),
-    Rule("verification", rows=verification, record="check"),
+    Rule("verification", rows=verification, record="check"),  # and "survey" rows: see verification()
     Rule("preparation", counts=preparation_counts, evidence=preparation_evidence, record="audit", manual=True),
     Rule("training", counts=training_counts, evidence=training_evidence, record="invitation", manual=True),
     Rule("service_callback_completion", rows=service_callback_completion, record="service_callback", kind="service"),
@@ -257,4 +267,4 @@ def evidence(rule_key: str, org_id: int, start: date, end: date, kind: str, *, c
     names = dict(db.session.execute(select(Customer.id, Customer.name)
                                     .where(Customer.id.in_({r.customer_id for r in page_rows}))).all())
     return [{"id": r.id, "customer_id": r.customer_id, "customer": names.get(r.customer_id, ""), "on": r.on,
-             "counted": bool(r.counted)} for r in page_rows], total
+             "counted": bool(r.counted), "record": r._mapping.get("record") or rule.record} for r in page_rows], total

@@ -13,6 +13,7 @@ from .. import vocab
 from ..extensions import db
 from ..models import (SURVEY_ASPECTS, HotAlert, RepairOrder, ServiceCallback,
                       ServiceSettings, Vehicle)
+from . import surveys
 from .errors import DomainError
 from .notify import events as notify
 from .deals import vin_problem
@@ -96,6 +97,7 @@ def close_repair(repair: RepairOrder, date_out: date, rules: ServiceSettings) ->
     callback = ServiceCallback(network_id=repair.network_id, org_id=repair.org_id, repair=repair,
                                first_due_on=due, due_on=due)
     db.session.add(callback)
+    surveys.create_for_repair(repair)  # the customer's own answer, linked from the repair sheet
     return callback
 
 

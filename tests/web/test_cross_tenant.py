@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tenant_app.models import CallbackItem, Customer, EventGuest, Organisation, User
 
 # Route arguments that are not record ids, and the value to put there.
-NOT_IDS = {"code": "en", "key": "coverage"}
+NOT_IDS = {"code": "en", "key": "coverage", "token": "not-a-signed-survey-token-0000"}
 # Record-id arguments: which records of `world` they name.
 ID_KINDS = {"org_id": "org", "user_id": "user", "customer_id": "customer", "stakeholder_id": "stakeholder",
             "plan_id": "plan", "opportunity_id": "opportunity", "task_id": "task", "job_id": "job",

@@ -57,7 +57,9 @@ def test_the_makers_dealer_pages_say_every_sentence_in_english(login_as, new_use
     audit = {f"item-{i}": "1" for i in PREPARATION_ITEMS if i != "office"}
     client.post(f"/m/dealers/{org_id}/preparation",
                 data={"audited_on": "2026-11-02", "note-office": "办公室在装修", "remark": "下月复查", **audit})
-    for path in (f"/m/dealers/{org_id}/preparation", "/m/dealers", "/m/scorecards", "/m/alerts"):
+    for path in (f"/m/dealers/{org_id}/preparation", "/m/dealers", "/m/scorecards", "/m/alerts", "/m/surveys",
+                 f"/m/surveys/{org_id}", f"/m/dealers/{org_id}/verification",
+                 f"/m/surveys/{world['orgs'][('liuqi', 'SV-LZ-01')]['id']}"):  # the demo's disagreeing answer
         texts = _texts(client.get(path).get_data(as_text=True))
         assert "下月复查" in texts or not path.endswith("preparation"), "the audit is on the page, as written"
         left = [t for t in texts if t in FIXED or any(p.match(t) for p in PATTERNS)]

@@ -23,7 +23,8 @@ HOSTILE = ["x" * 5000, "\x00", "a\x00b", "\u202egpj.exe", "\u2066名称\u2069", 
 ACTOR_OF = {"manufacturer": ("HQ", "network_admin"), "dealer": ("GX-LZ-001", "general_manager"),
             "bodybuilder": ("BB-LZ-01", "manager"), "station": ("SV-LZ-01", "manager"),
             "org": ("GX-LZ-001", "general_manager"), "auth": ("GX-LZ-001", "information_manager"),
-            "main": ("GX-LZ-001", "general_manager"), "notifications": ("GX-LZ-001", "sales_manager")}
+            "main": ("GX-LZ-001", "general_manager"), "notifications": ("GX-LZ-001", "sales_manager"),
+            "survey": ("GX-LZ-001", "sales_manager")}
 # Not fuzzed: they end the test's own login, or run a whole evaluation per example.
 SKIP = SKIP_ENDPOINTS | {"auth.set_language", "auth.password", "auth.two_factor_requirement",
                          "manufacturer.evaluations", "manufacturer.evaluation_render", "manufacturer.job_rerun"}

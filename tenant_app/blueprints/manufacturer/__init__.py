@@ -1,6 +1,6 @@
 """The manufacturer's pages (/m): every feature the maker has, one line each."""
 from . import (alerts, announcements, brands, callback_strategy, expenses, home, notifications, organisations, scorecards,
-               supervision, targets, training, users, verification, vocabulary)
+               supervision, surveys, targets, training, users, verification, vocabulary)
 from ..party import party_blueprint
 from ..shared import projects, search
 from ..shared import scorecards as scorecard_card
@@ -15,6 +15,7 @@ brands.register(bp)             # the brand dictionary
 vocabulary.register(bp)         # the vocabulary dictionary: aliases, values waiting to be classified, models
 supervision.register(bp)        # dealers' figures, audited drill-in, competitor census
 verification.register(bp)       # callback verification by phone
+surveys.register(bp)            # the customers' own answers against staff's records, per dealer and station
 targets.register(bp)            # targets per dealer and period
 expenses.register(bp)           # dealers' budgets and expenses (read)
 announcements.register(bp)      # policy support (政策支持)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Callback, CallbackCheck, VerificationSample, VisitCheckIn, VisitPhoto
 from ...policies import authorize, scope
-from ...services import verification as verify, visits
+from ...services import surveys, verification as verify, visits
 from ..actions import attempt
 from ..routing import Routes
 from .forms import SampleForm
@@ -33,8 +33,11 @@ def verification(org_id):
     samples = db.session.scalars(scope(current_user, select(VerificationSample).where(
         VerificationSample.org_id == org.id), VerificationSample).order_by(VerificationSample.id.desc())).all()
     confirmed, checked = verify.confirmation_rate(org.id)
+    # the customers' own answers after delivery, against what the dealer's staff recorded
+    rate = surveys.disagreement_rates([org.id])[org.id]
+    rows = [(s, surveys.staff_result(s)) for s in surveys.disagreeing(org.id, limit=20)]
     return render_template("manufacturer/verification.html", org=org, form=form, samples=samples,
-                           confirmed=confirmed, checked=checked)
+                           confirmed=confirmed, checked=checked, rate=rate, rows=rows)
 
 
 @routes.route("/verification/<int:sample_id>")

@@ -8,7 +8,9 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import HotAlert, RepairOrder, Vehicle
 from ...policies import authorize, scope
+from ...reports.qr import svg_data_uri
 from ...services import stations as station
+from ...services import surveys
 from ..actions import submit
 from ..listing import paginate, search, sort
 from ..routing import Routes
@@ -37,6 +39,19 @@ def repair(repair_id):
         authorize(current_user, "close", repair)
         if submit(form, lambda f: station.close_repair(repair, f.date_out.data, station.settings(current_user.network_id)),
                   lambda callback: _("已结算出厂，回访定于 %(day)s。", day=callback.due_on.isoformat())):
+            surveys.send_links_by_sms([surveys.for_repair(repair.id)], repair.vehicle.phone)  # after the commit
             return redirect(url_for(".repair", repair_id=repair.id))
     alerts = db.session.scalars(select(HotAlert).where(HotAlert.repair_id == repair.id)).all()
-    return render_template("station/repair.html", repair=repair, form=form, alerts=alerts)
+    survey = surveys.for_repair(repair.id)
+    return render_template("station/repair.html", repair=repair, form=form, alerts=alerts, survey=survey,
+                           staff_satisfied=surveys.staff_result(survey) if survey else None)
+
+
+@routes.route("/repairs/<int:repair_id>/sheet")
+def repair_sheet(repair_id):
+    """The repair sheet to print and hand over, with the QR code of the customer's survey link."""
+    repair = authorize(current_user, "view", db.session.get(RepairOrder, repair_id))
+    survey = surveys.for_repair(repair.id)
+    link = surveys.link_for(survey) if survey and survey.answered_at is None else ""
+    return render_template("station/repair_sheet.html", repair=repair, survey=survey, link=link,
+                           qr=svg_data_uri(link) if link else "")

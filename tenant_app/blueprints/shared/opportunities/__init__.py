@@ -11,7 +11,8 @@ from .... import vocab
 from ....extensions import db
 from ....models import CATALOGUE_STAGES, MarketingEvent, Opportunity, Project
 from ....policies import authorize, scope
-from ....services import deals
+from ....reports.qr import svg_data_uri
+from ....services import deals, surveys
 from ...actions import attempt, submit
 from ...listing import db_int, paginate
 from ...routing import Routes
@@ -49,11 +50,26 @@ def _catalogue():
 @routes.route("/opportunities/<int:opportunity_id>")
 def opportunity(opportunity_id):
     opp = authorize(current_user, "view", db.session.get(Opportunity, opportunity_id))
+    answers = [(s, surveys.staff_result(s)) for s in surveys.for_opportunity(opp.id)]
     return render_template("opportunities/opportunity.html", opp=opp, round_form=RoundForm(), win_form=WinForm(),
+                           answers=answers,
                            give_up_form=GiveUpForm(), decide_form=DecideForm(), today=date.today(),
                            products=_catalogue(), events_by_id={e.id: e for e in db.session.scalars(
                                scope(current_user, select(MarketingEvent), MarketingEvent)
                                .order_by(MarketingEvent.held_on.desc()).limit(100))})
+
+
+@routes.route("/opportunities/<int:opportunity_id>/delivery-sheet", endpoint="delivery_sheet")
+def delivery_sheet(opportunity_id):
+    """The delivery sheet to print and hand over: each vehicle with the QR code of its survey link."""
+    opp = authorize(current_user, "view", db.session.get(Opportunity, opportunity_id))
+    if opp.stage != "won":
+        return redirect(url_for(".opportunity", opportunity_id=opp.id))
+    by_vehicle = {}
+    for survey in surveys.for_opportunity(opp.id):
+        link = surveys.link_for(survey) if survey.answered_at is None else ""
+        by_vehicle[survey.vehicle.vin] = (survey, link, svg_data_uri(link) if link else "")
+    return render_template("opportunities/delivery_sheet.html", opp=opp, by_vehicle=by_vehicle)
 
 
 @routes.route("/opportunities/<int:opportunity_id>/product", endpoint="opportunity_product", methods=["POST"])
@@ -79,8 +95,11 @@ def add_round(opportunity_id):
 
 @routes.route("/opportunities/<int:opportunity_id>/win", endpoint="opportunity_win", methods=["POST"])
 def win(opportunity_id):
-    return _opportunity_action(opportunity_id, "edit", WinForm, lambda opp, f: deals.win(
-        opp, contract_on=f.contract_on.data, amount=f.amount.data, vehicles=f.vehicles()))
+    opp = authorize(current_user, "edit", db.session.get(Opportunity, opportunity_id))
+    if submit(WinForm(), lambda f: deals.win(opp, contract_on=f.contract_on.data, amount=f.amount.data,
+                                             vehicles=f.vehicles()), _("已保存。")):
+        surveys.send_links_by_sms(surveys.for_opportunity(opp.id), opp.customer.phone)  # after the commit
+    return redirect(url_for(".opportunity", opportunity_id=opportunity_id))
 
 
 @routes.route("/opportunities/<int:opportunity_id>/give-up", endpoint="opportunity_give_up", methods=["POST"])

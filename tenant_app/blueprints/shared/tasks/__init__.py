@@ -37,7 +37,7 @@ def task_done(task_id):
     task = authorize(current_user, "complete", db.session.get(AfterSaleTask, task_id))
     form = TaskDoneForm()
     if form.validate_on_submit():
-        deals.complete_task(task, form.notes.data or "")
+        deals.complete_task(task, form.notes.data or "", satisfied=form.satisfied_value())
         db.session.commit()
         flash(_("已完成。"), "success")
     return redirect(url_for(".tasks"))
