@@ -82,11 +82,13 @@ def message_for(user, notes) -> Message:
         if len(notes) == 1:
             note = notes[0]
             return Message(subject=f"【{network}】{note.title}", text=note.body,
-                           link=base + note.link if note.link else base + "/notifications")
+                           link=base + note.link if note.link else base + "/notifications",
+                           locale=user.locale or "zh_CN")
         return Message(subject=str(_l("【%(network)s】%(n)s 条新通知", network=network, n=len(notes))),
                        text=str(_l("%(name)s，您好：以下是等待您处理的事项。", name=user.name)),
                        link=base + "/notifications",
-                       items=[(n.title, n.body, base + n.link if n.link else base + "/notifications") for n in notes])
+                       items=[(n.title, n.body, base + n.link if n.link else base + "/notifications") for n in notes],
+                       locale=user.locale or "zh_CN")
 
 
 def send(session, channel, user, notes, rows, now) -> bool:
@@ -102,7 +104,7 @@ def send(session, channel, user, notes, rows, now) -> bool:
     for row in rows:
         row.recipient, row.attempts, row.at = mask_address(address), row.attempts + 1, now
     try:
-        channel.send(message_for(user, notes), address)
+        channel.send(message_for(user, notes), address, org=user.org)
     except ChannelError as exc:
         for row in rows:
             row.status, row.error = "failed", str(exc)[:1000]
