@@ -172,6 +172,24 @@ def test_each_platform_gets_its_documented_payload_signed_with_the_secret(build,
             {p: ("sent", 1, "韦经理") for p in ("wecom", "dingtalk", "feishu")}
 
 
+def test_one_event_for_several_people_of_an_organisation_is_posted_once_naming_them_all(build, hub):
+    with build() as s:
+        dealer = factories.org("dealer")
+        gm, manager = _head(dealer, name="韦总"), _head(dealer, name="黄经理")
+        staff = factories.user(dealer, "sales_manager")
+        _robots(hub, dealer, "wecom")
+        for head in (gm, manager):
+            notify.save_preferences(head, {"expense_submitted": ["wecom"]})
+        s.flush()
+        expenses.submit_expense(staff, spent_on=date.today(), category="gifts", amount=50, description="茶叶")
+        ids = (gm.id, manager.id)
+    [call] = hub.of("wecom")
+    assert "提醒 @韦总 @黄经理" in call["body"]["markdown"]["content"]
+    with build() as s:
+        assert [(_rows(s, i)["wecom"].status, _rows(s, i)["wecom"].recipient) for i in ids] == \
+            [("sent", "韦总"), ("sent", "黄经理")]
+
+
 def test_a_robot_without_a_secret_sends_unsigned_and_a_wrong_secret_is_refused(app, build, hub):
     with build() as s:
         dealer = factories.org("dealer")

@@ -61,6 +61,7 @@ def mask_address(address: str) -> str:
 
 class Channel:
     name = ""
+    shared = False  # True: one message reaches everyone of an organisation (its group), address names them
 
     def configured(self, org) -> bool:
         raise NotImplementedError
@@ -152,6 +153,8 @@ class RobotChannel(Channel):
     """The recipient's organisation's group robot on one platform (set by a head of the
     organisation): the message is posted to the group and names the person."""
 
+    shared = True  # the same event for several of the organisation's people: one post naming them all
+
     def __init__(self, platform: str):
         self.name = platform
 
@@ -161,14 +164,15 @@ class RobotChannel(Channel):
         return robot is not None and robot.enabled
 
     def address(self, user) -> str:
-        return (user.name or user.username or "").strip()  # whom the group message names
+        """Whom the group message names (several, one a line, when one post is for several people)."""
+        return " ".join((user.name or user.username or "").split())
 
     def send(self, message: Message, address: str, org=None) -> None:
         from .robots import post, robot_of
         robot = robot_of(org, self.name)
         if robot is None or not robot.enabled:
             raise ChannelError(f"the organisation has no {self.name} robot")
-        post(robot, message, mention=address)
+        post(robot, message, mentions=[name for name in address.split("\n") if name.strip()])
 
 
 class Sms(Channel):

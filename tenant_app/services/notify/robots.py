@@ -143,14 +143,14 @@ def _cut(text: str, limit: int = TEXT_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def markdown(message: Message, mention: str = "") -> tuple[str, str]:
-    """(title, markdown text) of message for a group: who it is for, the text, the items of a
+def markdown(message: Message, mentions=()) -> tuple[str, str]:
+    """(title, markdown text) of message for a group: whom it is for, the text, the items of a
     digest, the link. Whole mobile numbers masked."""
     with force_locale(message.locale or "zh_CN"):
         title = scrub(message.subject)
         lines = [f"**{title}**"]
-        if mention:
-            lines.append(_("提醒 @%(name)s", name=scrub(mention)))
+        if mentions:
+            lines.append(_("提醒 %(names)s", names=" ".join(f"@{scrub(name)}" for name in mentions)))
         lines += [scrub(p) for p in (message.text or "").split("\n") if p.strip()]
         lines += [f"- [{scrub(t)}]({link})" + (f" {scrub(b)}" if b else "") for t, b, link in message.items]
         if message.link:
@@ -158,20 +158,20 @@ def markdown(message: Message, mention: str = "") -> tuple[str, str]:
     return title, _cut("\n\n".join(lines))
 
 
-def _wecom(message, mention):
-    _title, text = markdown(message, mention)
+def _wecom(message, mentions):
+    _title, text = markdown(message, mentions)
     while len(text.encode("utf-8")) > WECOM_LIMIT:
         text = text[:int(len(text) * 0.9)] + "…"
     return {"msgtype": "markdown", "markdown": {"content": text}}
 
 
-def _dingtalk(message, mention):
-    title, text = markdown(message, mention)
+def _dingtalk(message, mentions):
+    title, text = markdown(message, mentions)
     return {"msgtype": "markdown", "markdown": {"title": title[:60], "text": text}}
 
 
-def _feishu(message, mention):
-    title, text = markdown(message, mention)
+def _feishu(message, mentions):
+    title, text = markdown(message, mentions)
     text = text.split("\n\n", 1)[1] if "\n\n" in text else ""  # the title is the card's header
     elements = [{"tag": "div", "text": {"tag": "lark_md", "content": text}}]
     if message.link:
@@ -188,10 +188,10 @@ def _feishu(message, mention):
 BUILDERS = {"wecom": _wecom, "dingtalk": _dingtalk, "feishu": _feishu}
 
 
-def request_for(robot: GroupRobot, message: Message, mention: str = "", now: float | None = None) -> tuple[str, dict]:
+def request_for(robot: GroupRobot, message: Message, mentions=(), now: float | None = None) -> tuple[str, dict]:
     """The URL and JSON body of one call, signed when the robot has a secret."""
     now = time.time() if now is None else now
-    url, body = robot.webhook_url, BUILDERS[robot.platform](message, mention)
+    url, body = robot.webhook_url, BUILDERS[robot.platform](message, mentions)
     if robot.secret and robot.platform == "dingtalk":
         timestamp = int(now * 1000)
         sign = quote_plus(dingtalk_sign(robot.secret, timestamp))
@@ -202,9 +202,9 @@ def request_for(robot: GroupRobot, message: Message, mention: str = "", now: flo
     return url, body
 
 
-def post(robot: GroupRobot, message: Message, mention: str = "") -> None:
-    """Post message to the robot's group, or raise ChannelError."""
-    url, body = request_for(robot, message, mention)
+def post(robot: GroupRobot, message: Message, mentions=()) -> None:
+    """Post message to the robot's group (naming mentions), or raise ChannelError."""
+    url, body = request_for(robot, message, mentions)
     status, answer = post_json(url, body)
     error = refused(answer)
     if error:
