@@ -283,16 +283,18 @@ def notify_digest(network_code, dry_run):
 
 @notify_cli.command("test")
 @click.option("--org", "org_code", required=True)
-@click.option("--channel", required=True, help="email (and the channels added later)")
+@click.option("--channel", required=True, help="email, wecom, dingtalk, feishu or sms")
 @click.option("--network", "network_code", default=None, help="needed when several networks have the code")
 def notify_test(org_code, channel, network_code):
-    """A test message to the organisation's heads on CHANNEL, sent at once (nothing recorded)."""
+    """A test message on CHANNEL, sent at once (nothing recorded): to the organisation's group
+    for a group robot (wecom, dingtalk, feishu), else to each of its heads."""
     from sqlalchemy import select
 
     from .models import Network, Organisation, User
     from flask import current_app
 
-    from .services.notify.channels import CHANNELS, ChannelError, Message
+    from .services.notify.channels import CHANNELS, ChannelError, Message, mask_address
+    from .services.notify.robots import PLATFORMS, mask_url, robot_of
     from .tenancy import use_network
 
     if channel not in CHANNELS or channel == "inapp":
@@ -310,7 +312,17 @@ def notify_test(org_code, channel, network_code):
     use_network(db.session, network.id)
     sender = CHANNELS[channel]
     if not sender.configured(org):
-        raise click.ClickException(f"channel {channel} is not configured")
+        raise click.ClickException(f"channel {channel} is not configured"
+                                   + (f" for {org.code} (its heads set it at /org/robots)" if channel in PLATFORMS else ""))
+    link = current_app.config["BASE_URL"] + "/notifications"
+    if channel in PLATFORMS:  # one message to the organisation's group
+        message = Message(subject=f"【{network.name}】通知测试", text=f"这是一条测试消息（{org.name}）。", link=link)
+        try:
+            sender.send(message, "", org=org)
+        except ChannelError as exc:
+            raise click.ClickException(str(exc))
+        click.echo(f"sent to the {channel} group of {org.code} ({mask_url(robot_of(org, channel).webhook_url)})")
+        return
     people = [u for u in db.session.scalars(select(User).where(User.org_id == org.id, User.status == "active"))
               if u.has_role("general_manager", "manager", "network_admin")]
     sent = 0
@@ -320,12 +332,12 @@ def notify_test(org_code, channel, network_code):
             click.echo(f"{person.username}: no {channel} address")
             continue
         message = Message(subject=f"【{network.name}】通知测试", text=f"{person.name}，您好：这是一条测试消息（{org.name}）。",
-                          link=current_app.config["BASE_URL"] + "/notifications")
+                          link=link)
         try:
-            sender.send(message, address)
+            sender.send(message, address, org=org)
         except ChannelError as exc:
             raise click.ClickException(f"{person.username}: {exc}")
-        click.echo(f"{person.username}: sent to {address}")
+        click.echo(f"{person.username}: sent to {mask_address(address)}")
         sent += 1
     click.echo(f"{sent} sent")
 

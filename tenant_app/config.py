@@ -84,4 +84,18 @@ def load(instance_path: str) -> dict:
         "MAIL_FROM": env("MAIL_FROM") or "",
         # The product's address as people reach it: the links in messages sent outside the product.
         "BASE_URL": (env("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        # Group robots: the hosts a webhook URL may name beyond each platform's own (企业微信
+        # qyapi.weixin.qq.com, 钉钉 oapi.dingtalk.com, 飞书 open.feishu.cn / open.larksuite.com),
+        # comma-separated, e.g. a private 企业微信 deployment; nothing else is ever called.
+        "ROBOT_EXTRA_HOSTS": [h.strip().lower() for h in env("ROBOT_EXTRA_HOSTS", "").split(",") if h.strip()],
+        # SMS, one provider for the deployment (services/notify/sms.py); SMS_PROVIDER unset: SMS off.
+        # "http": a generic HTTP gateway at SMS_URL (https), with SMS_ACCOUNT, SMS_API_KEY,
+        # SMS_API_SECRET (signs each request), SMS_TEMPLATE_ID and SMS_SIGNATURE (the 短信签名).
+        "SMS_PROVIDER": env("SMS_PROVIDER") or None,
+        "SMS_URL": env("SMS_URL") or "",
+        "SMS_ACCOUNT": env("SMS_ACCOUNT") or "",
+        "SMS_API_KEY": env("SMS_API_KEY") or "",
+        "SMS_API_SECRET": env("SMS_API_SECRET") or "",
+        "SMS_TEMPLATE_ID": env("SMS_TEMPLATE_ID") or "",
+        "SMS_SIGNATURE": env("SMS_SIGNATURE") or "",
     }

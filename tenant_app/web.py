@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 from flask_login import current_user
 
 from .extensions import db
-from .models import (ROLES, MarketingEvent, Announcement, AuditEntry, Brand, VocabularyAlias, CallbackPlan, Customer, Evaluation, Expense, Network,
+from .models import (ROLES, MarketingEvent, Announcement, AuditEntry, Brand, GroupRobot, VocabularyAlias, CallbackPlan, Customer, Evaluation, Expense, Network,
                      Organisation, Project, ScorecardTemplate, ServiceSettings, TrainingSession, User)
 from .policies import can
 from . import vocab
@@ -175,7 +175,7 @@ def init_app(app):
     app.jinja_env.globals.update(
         can=can, phone_for=phone_for, role_label=role_label, ORG_KIND_LABELS=ORG_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS, PARTY_HOME=PARTY_HOME, current_locale=locale_selector,
-        vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, VocabularyAlias=VocabularyAlias, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args, setup_steps=setup_steps, controlled=controlled,
+        vocab=vocab, label=partial(vocab.label, maker=maker_name), AuditEntry=AuditEntry, GroupRobot=GroupRobot, Organisation=Organisation, User=User, Customer=Customer, CallbackPlan=CallbackPlan, Brand=Brand, VocabularyAlias=VocabularyAlias, Expense=Expense, Announcement=Announcement, current_network=current_network, maker_name=maker_name, link_args=link_args, setup_steps=setup_steps, controlled=controlled,
         svg_charts=charts, target_metrics=TARGET_METRICS, evidence_kinds=vocab.EVIDENCE_RECORDS, alert_reason=alert_reason, due_badge=due_badge, phone_link=phone_link, dial_link=dial_link,
         TrainingSession=TrainingSession, Evaluation=Evaluation, ScorecardTemplate=ScorecardTemplate, ServiceSettings=ServiceSettings, Project=Project, MarketingEvent=MarketingEvent,
     )

@@ -99,7 +99,7 @@ def world(app):
     from tenant_app.extensions import db
     from tenant_app.models import (AfterSaleTask, Announcement, Appeal, Brand, Callback, CallbackCheck, CallbackPlan,
                                    Customer, Evaluation, Expense, JobRecord, Network, Opportunity, Organisation,
-                                   HotAlert, MarketingEvent, Notification, Project, ProjectDocument, RepairOrder, Scorecard, ServiceCallback, Stakeholder, TrainingInvitation, TrainingSession, User,
+                                   GroupRobot, HotAlert, MarketingEvent, Notification, Project, ProjectDocument, RepairOrder, Scorecard, ServiceCallback, Stakeholder, TrainingInvitation, TrainingSession, User,
                                    TruckModel, Vehicle, VerificationSample, VisitCheckIn, VisitPhoto)
     from tenant_app.services import training
     from tenant_app.services.deals import with_check_digit
@@ -111,7 +111,8 @@ def world(app):
                          "task": [], "job": [], "brand": [], "sample": [], "check": [], "expense": [],
                          "announcement": [], "evaluation": [], "card": [], "appeal": [], "session": [],
                          "vehicle": [], "repair": [], "service_callback": [], "alert": [], "project": [],
-                         "document": [], "event": [], "truck_model": [], "photo": [], "notification": []}}
+                         "document": [], "event": [], "truck_model": [], "photo": [], "notification": [],
+                         "robot": []}}
     with app.app_context():
         for net in db.session.scalars(select(Network)).all():
             facts["networks"][net.code] = net.id
@@ -173,6 +174,10 @@ def world(app):
             db.session.add(project)
             db.session.add(MarketingEvent(network_id=net.id, org_id=dealer.id, kind="thanks", title=f"{net.code} 答谢会",
                                           held_on=date(2026, 10, 1)))
+            # a group robot of the dealer (nothing listens at its address: a test button a sweep presses fails fast)
+            db.session.add(GroupRobot(network_id=net.id, org_id=dealer.id, platform="dingtalk",
+                                      webhook_url="http://127.0.0.1:9/robot/send?access_token=sweep",  # port 9: refused at once
+                                      secret="SECsweep"))
             # training for one dealer outside 广西, the regional supervisor's province
             far = db.session.scalars(select(Organisation).where(Organisation.kind == "dealer",
                                                                 Organisation.province != "广西")
@@ -206,7 +211,7 @@ def world(app):
                                 ("expense", Expense), ("card", Scorecard), ("appeal", Appeal), ("repair", RepairOrder),
                                 ("service_callback", ServiceCallback), ("alert", HotAlert),
                                 ("document", ProjectDocument), ("event", MarketingEvent), ("photo", VisitPhoto),
-                                ("notification", Notification)):
+                                ("notification", Notification), ("robot", GroupRobot)):
                 rec[kind] += [(i, net.code, org_id) for i, org_id in db.session.execute(
                     select(model.id, model.org_id).order_by(model.id).limit(40))]
             db.session.rollback()

@@ -9,7 +9,7 @@ from .events import EventGuest, MarketingEvent
 from .expenses import Budget, Expense
 from .jobs import JobRecord
 from .network import ORG_KINDS, Network, Organisation
-from .notifications import Delivery, Notification, NotificationPreference
+from .notifications import Delivery, GroupRobot, Notification, NotificationPreference
 from .projects import CATALOGUE_STAGES, PROJECT_STAGES, Project, ProjectDocument, ProjectMessage, ProjectStage
 from .sessions import LoginSession
 from .scorecards import Appeal, Deduction, Evaluation, EvaluationSchedule, Scorecard, ScorecardTemplate
@@ -23,7 +23,7 @@ from .verification import CallbackCheck, VerificationSample
 from .visits import VisitCheckIn, VisitPhoto
 from .vocabulary import VocabularyAlias
 
-__all__ = ["OfflineReplay", "CensusCell", "OrgFigures", "SupervisionSnapshot", "SURVEY_EVENTS", "CustomerSurvey", "Delivery", "Notification", "NotificationPreference", "VisitCheckIn", "VisitPhoto", "LoginSession", "EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
+__all__ = ["GroupRobot", "OfflineReplay", "CensusCell", "OrgFigures", "SupervisionSnapshot", "SURVEY_EVENTS", "CustomerSurvey", "Delivery", "Notification", "NotificationPreference", "VisitCheckIn", "VisitPhoto", "LoginSession", "EventGuest", "MarketingEvent", "CATALOGUE_STAGES", "PROJECT_STAGES", "Project", "ProjectDocument", "ProjectMessage", "ProjectStage",
            "SURVEY_ASPECTS", "HotAlert", "RepairOrder", "ServiceCallback", "ServiceSettings", "Vehicle", "Appeal", "Deduction", "Evaluation", "EvaluationSchedule", "Scorecard", "ScorecardTemplate",
            "PREPARATION_ITEMS", "PreparationAudit", "TrainingInvitation", "TrainingSession", "Acknowledgement", "Announcement", "AfterSaleTask", "Budget", "Expense", "Target", "CallbackCheck", "VerificationSample", "AuditEntry", "Brand", "Callback", "CallbackItem", "CallbackPlan", "CallbackStrategy",
            "DealVehicle", "JobRecord", "NegotiationRound", "Opportunity", "CLASSES", "Customer", "FleetEntry", "Network", "Organisation", "ORG_KINDS",

@@ -1,6 +1,6 @@
 """Notifications (what a person is told, shown in the product's notification centre), the
-deliveries of each to the other channels (e-mail, later group robots and SMS), and each
-user's preferences."""
+deliveries of each to the other channels (e-mail, group robots, SMS), each user's
+preferences, and each organisation's group robots."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import NetworkOwned, utcnow
+from .base import Audited, NetworkOwned, Timestamps, utcnow
 
 
 class Notification(NetworkOwned, db.Model):
@@ -66,3 +66,22 @@ class NotificationPreference(NetworkOwned, db.Model):
     quiet_to: Mapped[int | None] = mapped_column(default=None)
     digest_hour: Mapped[int | None] = mapped_column(default=None)  # None: one message per event
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class GroupRobot(NetworkOwned, Audited, Timestamps, db.Model):
+    """An organisation's group robot on one platform (企业微信/钉钉/飞书): where messages for
+    its people are posted when they chose that platform. The webhook URL carries the robot's
+    token and the secret signs each call: both are write-only (never shown back in full, never
+    copied to the audit trail)."""
+
+    __tablename__ = "group_robots"
+    __table_args__ = (UniqueConstraint("network_id", "org_id", "platform", name="uq_group_robots_platform"),)
+    __audit_exclude__ = ("webhook_url", "secret", "updated_at")
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(10))  # wecom | dingtalk | feishu
+    webhook_url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(200), default="")  # 钉钉/飞书 signing secret ("" : unsigned)
+    enabled: Mapped[bool] = mapped_column(default=True)
+
+    org = relationship("Organisation")

@@ -23,7 +23,7 @@ ID_KINDS = {"org_id": "org", "user_id": "user", "customer_id": "customer", "stak
             "card_id": "card", "appeal_id": "appeal", "session_id": "session", "vehicle_id": "vehicle",
             "repair_id": "repair", "callback_id": "service_callback", "alert_id": "alert", "project_id": "project",
             "document_id": "document", "event_id": "event", "model_id": "truck_model",
-            "photo_id": "photo", "notification_id": "notification"}
+            "photo_id": "photo", "notification_id": "notification", "robot_id": "robot"}
 # Lists that show, on purpose, organisations of these kinds across the own network: the
 # special-vehicle catalogue names each product's body-builder, a joint promotion its co-issuer.
 PUBLIC_IN_NETWORK = {"org.catalogue": {"bodybuilder"}, "org.announcements": {"bodybuilder"}}

@@ -3,7 +3,8 @@
 - `events.py`: one function per event kind; it decides who is concerned from the data and
   records a notification per person in the caller's transaction (`tell`), so an action rolled
   back tells nobody. The services call them, one line each.
-- `channels.py`: the channels (in-app, e-mail; later group robots and SMS) behind one interface.
+- `channels.py`: the channels (in-app, e-mail, group robots, SMS) behind one interface;
+  `robots.py` the 企业微信/钉钉/飞书 group robots of each organisation, `sms.py` the SMS providers.
 - `delivery.py`: after the commit, a job sends each new notification on the person's channels
   (preferences, quiet hours, digests), logging every attempt in `deliveries`.
 Every notification has a key: recording the same event twice tells nobody twice.
@@ -45,7 +46,8 @@ KINDS = {
     "job_done": N_("导入或考评完成"),
     "job_failed": N_("导入或考评失败"),
 }
-CHANNEL_LABELS = {"inapp": N_("站内"), "email": N_("电子邮件")}  # a channel added later adds its label here
+CHANNEL_LABELS = {"inapp": N_("站内"), "email": N_("电子邮件"), "wecom": N_("企业微信群"), "dingtalk": N_("钉钉群"),
+                  "feishu": N_("飞书群"), "sms": N_("短信")}  # a channel added later adds its label here
 PENDING = "notify.pending"  # session.info: (network id, notification id) recorded in this transaction
 DEFAULT_DIGEST_HOUR = 8     # the callbacks' daily summary, for a user who chose no hour
 

@@ -5,10 +5,13 @@ A channel is an object with
 - `configured(org) -> bool`: whether it can send for this organisation now (settings present);
   a channel that is not configured is skipped and logged as such, never pretended;
 - `address(user) -> str`: where this user is reached on it ("" : not reachable there);
-- `send(message, address) -> None`: sends one message, or raises ChannelError with a reason
+- `send(message, address, org=None) -> None`: sends one message (org: the recipient's
+  organisation, whose settings a group robot uses), or raises ChannelError with a reason
   (the delivery is logged as failed and retried with backoff).
-A new channel (企业微信/钉钉/飞书 group robots, SMS) is one class here and one line in CHANNELS;
-nothing that records events changes. Messages carry masked phone numbers only (`scrub`).
+A new channel is one class here and one line in CHANNELS; nothing that records events
+changes. The group robots (robots.py) post to the recipient's organisation's group, naming
+them; SMS goes through the deployment's provider (sms.py). Messages carry masked phone
+numbers only (`scrub`).
 """
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ class Message:
     text: str                 # plain text, one or more paragraphs
     link: str = ""            # absolute URL into the product
     items: list = field(default_factory=list)  # a digest: (title, text, link) per notification
+    locale: str = "zh_CN"     # the recipient's: a channel's own words (a link's label) in it
 
 
 def scrub(text: str) -> str:
@@ -57,6 +61,7 @@ def mask_address(address: str) -> str:
 
 class Channel:
     name = ""
+    shared = False  # True: one message reaches everyone of an organisation (its group), address names them
 
     def configured(self, org) -> bool:
         raise NotImplementedError
@@ -64,7 +69,7 @@ class Channel:
     def address(self, user) -> str:
         raise NotImplementedError
 
-    def send(self, message: Message, address: str) -> None:
+    def send(self, message: Message, address: str, org=None) -> None:
         raise NotImplementedError
 
 
@@ -79,7 +84,7 @@ class InApp(Channel):
     def address(self, user) -> str:
         return str(user.id)
 
-    def send(self, message: Message, address: str) -> None:
+    def send(self, message: Message, address: str, org=None) -> None:
         return None
 
 
@@ -118,7 +123,7 @@ class Email(Channel):
             + "</body></html>", subtype="html")
         return mail
 
-    def send(self, message: Message, address: str) -> None:
+    def send(self, message: Message, address: str, org=None) -> None:
         url = urlsplit(current_app.config.get("SMTP_URL") or "")
         if url.scheme not in ("smtp", "smtps") or not url.hostname:
             raise ChannelError("SMTP_URL is not smtp://… or smtps://…")
@@ -144,4 +149,58 @@ class Email(Channel):
             raise ChannelError(f"{type(exc).__name__}: {exc}") from exc
 
 
-CHANNELS: dict[str, Channel] = {c.name: c for c in (InApp(), Email())}
+class RobotChannel(Channel):
+    """The recipient's organisation's group robot on one platform (set by a head of the
+    organisation): the message is posted to the group and names the person."""
+
+    shared = True  # the same event for several of the organisation's people: one post naming them all
+
+    def __init__(self, platform: str):
+        self.name = platform
+
+    def configured(self, org) -> bool:
+        from .robots import robot_of
+        robot = robot_of(org, self.name)
+        return robot is not None and robot.enabled
+
+    def address(self, user) -> str:
+        """Whom the group message names (several, one a line, when one post is for several people)."""
+        return " ".join((user.name or user.username or "").split())
+
+    def send(self, message: Message, address: str, org=None) -> None:
+        from .robots import post, robot_of
+        robot = robot_of(org, self.name)
+        if robot is None or not robot.enabled:
+            raise ChannelError(f"the organisation has no {self.name} robot")
+        post(robot, message, mentions=[name for name in address.split("\n") if name.strip()])
+
+
+class Sms(Channel):
+    """A text message to the user's mobile through the deployment's SMS provider (sms.py):
+    the subject and the link; every other mobile number in it masked."""
+
+    name = "sms"
+
+    def configured(self, org) -> bool:
+        from .sms import provider
+        return provider() is not None
+
+    def address(self, user) -> str:
+        from ..phones import MOBILE, NotAPhone, normalise_phone
+        try:
+            phone = normalise_phone(user.phone)
+        except NotAPhone:
+            return ""
+        return phone if MOBILE.fullmatch(phone) else ""
+
+    def send(self, message: Message, address: str, org=None) -> None:
+        from .sms import provider
+        sender = provider()
+        if sender is None:
+            raise ChannelError("no SMS provider is configured")
+        title = scrub(message.subject)[:70]
+        sender.send(address, {"title": title, "link": message.link}, f"{title} {message.link}".strip())
+
+
+CHANNELS: dict[str, Channel] = {c.name: c for c in (InApp(), Email(), RobotChannel("wecom"), RobotChannel("dingtalk"),
+                                                     RobotChannel("feishu"), Sms())}

@@ -3,7 +3,8 @@
 For every notification and every channel its recipient chose for its kind (beyond the
 notification centre, which the row itself is), one `deliveries` row: at most one per
 notification and channel, so an event processed twice is sent once. A delivery is
-- sent now, or held until the quiet hours end or until the person's digest hour (then the
+- sent now (on a shared channel, a group robot, one post for the same event told to several
+  people of one organisation, naming them all: `send_together`), or held until the quiet hours end or until the person's digest hour (then the
   held ones go out together, one message per person and channel: `flush_held`);
 - skipped, and logged so, when the channel is not configured or the person has no address
   on it (nothing pretends a message went out);
@@ -38,6 +39,7 @@ def deliver(session, ids, now: datetime | None = None) -> bool:
     again = False
     notes = session.scalars(select(Notification).where(Notification.id.in_(list(ids)))
                             .options(joinedload(Notification.user)).order_by(Notification.id)).all()
+    together = defaultdict(list)  # a group robot's posts: (org, channel, kind, key) -> [(note, row)]
     for note in notes:
         prefs = preferences(note.user, session)
         for name in prefs["channels"].get(note.kind, []):
@@ -56,7 +58,12 @@ def deliver(session, ids, now: datetime | None = None) -> bool:
                     row.due_at = hold
                     session.commit()
                     continue
+            if channel.shared:
+                together[(note.org_id, name, note.kind, note.key)].append((note, row))
+                continue
             again |= send(session, channel, note.user, [note], [row], now)
+    for (_org, name, _kind, _key), members in together.items():
+        again |= send_together(session, CHANNELS[name], members, now)
     return again
 
 
@@ -82,11 +89,13 @@ def message_for(user, notes) -> Message:
         if len(notes) == 1:
             note = notes[0]
             return Message(subject=f"【{network}】{note.title}", text=note.body,
-                           link=base + note.link if note.link else base + "/notifications")
+                           link=base + note.link if note.link else base + "/notifications",
+                           locale=user.locale or "zh_CN")
         return Message(subject=str(_l("【%(network)s】%(n)s 条新通知", network=network, n=len(notes))),
                        text=str(_l("%(name)s，您好：以下是等待您处理的事项。", name=user.name)),
                        link=base + "/notifications",
-                       items=[(n.title, n.body, base + n.link if n.link else base + "/notifications") for n in notes])
+                       items=[(n.title, n.body, base + n.link if n.link else base + "/notifications") for n in notes],
+                       locale=user.locale or "zh_CN")
 
 
 def send(session, channel, user, notes, rows, now) -> bool:
@@ -102,7 +111,7 @@ def send(session, channel, user, notes, rows, now) -> bool:
     for row in rows:
         row.recipient, row.attempts, row.at = mask_address(address), row.attempts + 1, now
     try:
-        channel.send(message_for(user, notes), address)
+        channel.send(message_for(user, notes), address, org=user.org)
     except ChannelError as exc:
         for row in rows:
             row.status, row.error = "failed", str(exc)[:1000]
@@ -110,6 +119,33 @@ def send(session, channel, user, notes, rows, now) -> bool:
         current_app.logger.warning("notification on %s to user %s failed: %s", channel.name, user.id, exc)
         return any(row.attempts < MAX_ATTEMPTS for row in rows)
     for row in rows:
+        row.status, row.error = "sent", ""
+    session.commit()
+    return False
+
+
+def send_together(session, channel, members, now) -> bool:
+    """One post to an organisation's group (a shared channel) for one event told to several of its
+    people, naming them all, logged on each one's row; True when it failed and may be tried again."""
+    user = members[0][0].user
+    if not channel.configured(user.org):
+        for _note, row in members:
+            row.status, row.error, row.at = "skipped", "channel not configured", now
+        session.commit()
+        return False
+    names = [channel.address(note.user) for note, _row in members]
+    for (_note, row), name in zip(members, names):
+        row.recipient, row.attempts, row.at = mask_address(name), row.attempts + 1, now
+    try:
+        channel.send(message_for(user, [members[0][0]]), "\n".join(n for n in names if n), org=user.org)
+    except ChannelError as exc:
+        for _note, row in members:
+            row.status, row.error = "failed", str(exc)[:1000]
+        session.commit()
+        current_app.logger.warning("notification on %s to users %s failed: %s", channel.name,
+                                   [note.user_id for note, _row in members], exc)
+        return any(row.attempts < MAX_ATTEMPTS for _note, row in members)
+    for _note, row in members:
         row.status, row.error = "sent", ""
     session.commit()
     return False
