@@ -30,6 +30,7 @@ from bench.common import logged_in_client
 from bench.fresh import dispose, fresh_database, migrated_app
 from bench.gen import generate
 from bench.ledger import make_gm
+from bench.maker_pages import make_supervisor
 from bench.timing import note, report
 
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "20"))
@@ -68,19 +69,13 @@ def _people(app, facts) -> dict:
     from sqlalchemy import select
 
     from tenant_app.extensions import db
-    from tenant_app.models import Customer, Organisation, User
-    from tenant_app.services.accounts import create_user
+    from tenant_app.models import Customer, User
     from tenant_app.services.sessions import open_session
     from tenant_app.tenancy import use_network
 
-    gm = make_gm(app, facts)
+    logins = {"gm": make_gm(app, facts), "maker": make_supervisor(app, facts)}
     with app.app_context():
         use_network(db.session, facts.network_id)
-        maker = db.session.scalar(select(Organisation).where(Organisation.kind == "manufacturer"))
-        supervisor, _ = create_user(maker, username="lq.supervisor", name="督导", roles=["supervisor"],
-                                    password="x" * 12)
-        db.session.commit()
-        logins = {"gm": gm, "maker": open_session(supervisor)}
         for n, user_id in enumerate(facts.sales_ids[:2]):
             logins[f"sales{n}"] = open_session(db.session.get(User, user_id))
         db.session.commit()

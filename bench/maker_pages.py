@@ -23,7 +23,8 @@ PAGES = [("dealers", "/m/dealers"), ("census_province", "/m/census?by=province")
          ("census_transport", "/m/census?by=transport_type"), ("census_klass", "/m/census?by=klass")]
 
 
-def _supervisor(app, facts) -> str:
+def make_supervisor(app, facts) -> str:
+    """A supervisor of the whole network at its maker; returns the session login id."""
     from sqlalchemy import select
 
     from tenant_app.extensions import db
@@ -71,7 +72,7 @@ def main() -> int:
             app = migrated_app(fresh)
             facts = generate(app, fresh, dealers=300, customers=customers, big_dealer=min(100_000, customers))
             fresh_mod.owner_maintenance(fresh, "ANALYZE")
-            client = logged_in_client(app, _supervisor(app, facts))
+            client = logged_in_client(app, make_supervisor(app, facts))
             for stage in ("live", "snapshot"):
                 if stage == "snapshot":
                     _snapshot(app, facts)
