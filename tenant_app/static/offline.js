@@ -136,7 +136,7 @@
       keep(form).then(() => {
         form.reset();
         say(panel.dataset.saved);
-        window.scrollTo(0, 0);
+        window.scrollTo({top: 0, behavior: "instant"});
         return show();
       });
     });
