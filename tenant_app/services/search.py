@@ -48,8 +48,13 @@ def search(q: str, scoped, *, ledger: bool, vehicles: bool, orgs: bool) -> list[
         digits = phone_digits(q)
         if len(digits) >= 4:  # a phone typed any way: its digits, anywhere in the stored normal form
             like.append(Customer.phone_key.contains(digits, autoescape=True))
-        rows = db.session.scalars(scoped(select(Customer).where(or_(*like)), Customer)
-                                  .order_by(Customer.name, Customer.id).limit(PER_KIND + 1)).all()
+        # The ids first: the ledger's covering index answers the match without the table (an
+        # index-only scan); then the page's few customers by id. Selecting whole rows in one
+        # query read the table row of every customer the search passed over (74 ms against 4).
+        ids = db.session.scalars(scoped(select(Customer.id).where(or_(*like)), Customer)
+                                 .order_by(Customer.name, Customer.id).limit(PER_KIND + 1)).all()
+        rows = db.session.scalars(select(Customer).where(Customer.id.in_(ids))
+                                  .order_by(Customer.name, Customer.id)).all() if ids else []
         out.append(Found("customers", rows[:PER_KIND], len(rows) > PER_KIND))
         opps = db.session.execute(scoped(select(Opportunity, Customer.name).join(
             Customer, Customer.id == Opportunity.customer_id).where(Customer.name.contains(q, autoescape=True)),
