@@ -46,8 +46,9 @@
 
   function say(text) {
     status.textContent = text;
-    status.classList.toggle("d-none", !text);
-    panel.classList.toggle("d-none", !text && conflictBox.classList.contains("d-none"));
+    status.hidden = !text;
+    status.className = text ? "alert alert-info" : "";
+    panel.classList.toggle("d-none", !text && conflictBox.hidden);
   }
 
   function show() {
@@ -69,8 +70,10 @@
         list.appendChild(li);
       });
       conflictBox.querySelector("p").textContent = panel.dataset.conflicts;
-      conflictBox.classList.toggle("d-none", conflicts.length === 0);
-      panel.classList.toggle("d-none", conflicts.length === 0 && status.classList.contains("d-none"));
+      conflictBox.hidden = conflicts.length === 0;
+      conflictBox.className = conflicts.length ? "alert alert-danger" : "";
+      conflictBox.setAttribute("role", conflicts.length ? "alert" : "presentation");
+      panel.classList.toggle("d-none", conflicts.length === 0 && status.hidden);
     });
   }
 

@@ -61,3 +61,41 @@ def test_a_callback_recorded_offline_is_sent_once_when_the_signal_returns(browse
         assert _recorded(live_server.app, text) == 1 and not badge.is_visible()
     finally:
         context.close()
+
+
+def test_an_item_done_while_offline_is_shown_as_a_conflict_until_dismissed(browser, live_server):
+    from urllib.parse import parse_qs, urlparse
+
+    from tenant_app.models import CallbackItem
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, service_workers="allow")
+    page = context.new_page()
+    text = f"离线期间同事已回访 {uuid.uuid4().hex[:6]}"
+    try:
+        log_in(page, live_server, "gx-lz-001.sales2")
+        page.goto(f"{live_server}/d/callbacks")
+        page.locator('[data-test="due"] tbody tr').first.locator("a.btn").click()
+        page.wait_for_url("**/callbacks/new**")
+        item_id = int(parse_qs(urlparse(page.url).query)["item_id"][0])
+        context.set_offline(True)
+        page.select_option('[name="method"]', "phone")
+        page.fill('[name="result"]', text)
+        page.get_by_role("button", name="保存回访").click()
+        page.locator('[data-test="pending-sync"]').wait_for(state="visible")
+        with live_server.app.app_context():  # a colleague records it meanwhile
+            use_network(db.session, db.session.scalar(select(Network.id).where(Network.code == "liuqi")))
+            db.session.get(CallbackItem, item_id).status = "done"
+            db.session.commit()
+            db.session.remove()
+        context.set_offline(False)
+        conflict = page.locator('[data-test="conflict"]')
+        conflict.wait_for()
+        assert "已经完成" in conflict.inner_text() and not page.locator('[data-test="pending-sync"]').is_visible()
+        assert _recorded(live_server.app, text) == 0
+        page.reload()
+        conflict.wait_for()  # kept on the phone until dismissed
+        conflict.get_by_role("button", name="知道了").click()
+        conflict.wait_for(state="detached")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
