@@ -88,7 +88,10 @@ def vin() -> str:
 def org(kind: str = "dealer", *, province: str = "广西", city: str = "柳州", name: str | None = None,
         code: str | None = None) -> Organisation:
     """An organisation of that kind in the session's network."""
-    code = code or f"{CODE_PREFIXES[kind]}-{uuid.uuid4().hex[:5].upper()}"
+    while code is None:  # five hex digits: a run makes enough organisations to draw one twice
+        code = f"{CODE_PREFIXES[kind]}-{uuid.uuid4().hex[:5].upper()}"
+        if db.session.scalar(select(Organisation.id).where(Organisation.code == code)):
+            code = None
     made = create_org(network_id=network_id_of(db.session), kind=kind, code=code,
                       name=name or ORG_NAMES[kind].format(city=city, word=word()), province=province, city=city,
                       address=f"{province}{city}市车城大道{next(_serial) % 300 + 1}号", phone=f"0772-{3500000 + next(_serial)}")
